@@ -5,5 +5,6 @@
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #1e492a10
+# %% ../nbs/index.ipynb #c1413b4b
 from .data import *
+from .folds import *
