@@ -193,7 +193,15 @@ def _merge_cmd(a):
     res = merge_kfold(a.dirs, a.out)
     print(f"merged {len(a.dirs)} run(s) into {a.out}: {res!r}")
 
-# %% ../nbs/08_cli.ipynb #6e58391a
+# %% ../nbs/08_cli.ipynb #813571b4
+def _label_args(p, label_help):
+    "The options `folds` and `kfold` share: labels, groups, folds, seed."
+    p.add_argument('--label-col', default='label', help=label_help)
+    p.add_argument('--label-delim', help="delimiter of multi-label strings, e.g. ' '")
+    p.add_argument('--group-col', help='column of groups that must not straddle folds (patient, source, ...)')
+    p.add_argument('--n-splits', type=int, default=5, help='number of folds (default 5)')
+    p.add_argument('--seed', type=int, default=0, help='seed (default 0)')
+
 def _parser():
     p = argparse.ArgumentParser(prog='fastaug', description='fastaug: trustworthy image classification for fastai.')
     sub = p.add_subparsers(dest='cmd', metavar='COMMAND', required=True)
@@ -202,11 +210,7 @@ def _parser():
     f.add_argument('csv', nargs='?', help='CSV with one row per item')
     f.add_argument('--demo', action='store_true', help='use the scikit-learn digits written as images (no CSV needed)')
     f.add_argument('--out', help="output CSV (default folds.csv; with --demo the folder fastaug-demo/)")
-    f.add_argument('--label-col', default='label', help="label column, or comma-separated 0/1 columns (default: label)")
-    f.add_argument('--label-delim', help="delimiter of multi-label strings, e.g. ' '")
-    f.add_argument('--group-col', help='column of groups that must not straddle folds (patient, source, ...)')
-    f.add_argument('--n-splits', type=int, default=5, help='number of folds (default 5)')
-    f.add_argument('--seed', type=int, default=0, help='seed (default 0)')
+    _label_args(f, "label column, or comma-separated 0/1 columns (default: label)")
     f.add_argument('--order', type=int, default=1, choices=(1, 2), help='2: also stratify label pairs')
     f.add_argument('--fold-col', default='fold', help='name of the new column (default fold)')
     f.add_argument('--plot', action='store_true', help='also write a PNG of the label share per fold')
@@ -217,10 +221,7 @@ def _parser():
     k.add_argument('--demo', action='store_true', help='the scikit-learn digits as images: 5 folds, small CNN, MixUp and TTA')
     k.add_argument('--out', help='output folder (with --demo: fastaug-demo/)')
     k.add_argument('--item-col', default='path', help='CSV column of image paths (default path)')
-    k.add_argument('--label-col', default='label', help='CSV label column (default label)')
-    k.add_argument('--label-delim', help="multi-label delimiter in the CSV, e.g. ' '")
-    k.add_argument('--group-col', help='CSV column of groups that must not straddle folds')
-    k.add_argument('--n-splits', type=int, default=5, help='number of folds (default 5)')
+    _label_args(k, 'CSV label column (default label)')
     k.add_argument('--arch', default='small', help="'small' (a small CNN), a fastai model name (resnet18, xresnet34...) or a timm name (timm:convnext_tiny)")
     k.add_argument('--pretrained-weights', help='a .pth state dict for the model body (no download)')
     k.add_argument('--size', type=int, help='image size (default 32; demo 16)')
@@ -232,7 +233,6 @@ def _parser():
     k.add_argument('--tta', help="TTA views for the OOF predictions, e.g. flip, d4 (default none; demo flip)")
     k.add_argument('--fold', type=int, help='train only this fold (job arrays); assemble with `fastaug merge`')
     k.add_argument('--resume', action=argparse.BooleanOptionalAction, default=True, help='skip finished folds (default) or start over')
-    k.add_argument('--seed', type=int, default=0, help='seed (default 0)')
     k.add_argument('--cpu', action='store_true', help='train on the CPU even if a GPU is available')
     k.add_argument('--workers', type=int, default=0, help='DataLoader worker processes (default 0)')
     k.add_argument('--skip-bad', action='store_true', help='skip unreadable images with a warning instead of stopping')

@@ -177,7 +177,7 @@ def _assemble(out_dir:Path)->KFoldResult:
     scores.loc['oof'] = _scores(probs, _targets(oof, vocab, multi, delim), multi)
     return KFoldResult(oof, scores, [out_dir/'models'/f'fold{i}.pkl' for i in range(k)], oof['fold'].to_numpy(), vocab, out_dir, multi)
 
-# %% ../nbs/05_kfold.ipynb #53459408
+# %% ../nbs/05_kfold.ipynb #ed464551
 def _oof_rows(dls, df, fold, fold_col):
     "Positions in `df` of the validation items of `dls`, in the order `get_preds` returns them."
     items = getattr(dls.valid, 'items', None)
@@ -188,17 +188,30 @@ def _oof_rows(dls, df, fold, fold_col):
                          "build the DataLoaders from the DataFrame given to dls_fn, with FoldSplitter(fold)")
     return rows
 
+@contextmanager
+def _cpu_broadcast():
+    "During a distributed fit: fastai's `DistributedDL` broadcasts shuffled indices as CUDA tensors, which gloo (CPU) can't; keep them on the CPU there."
+    import fastai.distributed as fd   # also patches Learner.distrib_ctx; needs `accelerate`
+    orig = fd.DistributedDL._broadcast
+    def _broadcast(self, t, rank):
+        if torch.distributed.get_backend() == 'nccl': return orig(self, t, rank)
+        t = torch.tensor(t, dtype=torch.long); torch.distributed.broadcast(t, rank); return t.tolist()
+    fd.DistributedDL._broadcast = _broadcast
+    try: yield
+    finally: fd.DistributedDL._broadcast = orig
+
 def _barrier():
     "Wait for every process of a distributed run (rank 0 writes the files the others read)."
     if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.barrier()
 
 def _predict_valid(learn, tta_views, merge):
     "Probabilities on the validation set (with fixed TTA views if asked), without firing Learner events."
-    if tta_views in (None, 'none'): return learn.get_preds(dl=learn.dls.valid.new(shuffle=False, drop_last=False))[0]
+    if tta_views in (None, 'none'):
+        with learn.no_bar(): return learn.get_preds(dl=learn.dls.valid.new(shuffle=False, drop_last=False))[0]
     from fastaug.tta import tta
     return tta(learn, dl=learn.dls.valid, views=tta_views, merge=merge)[0]
 
-# %% ../nbs/05_kfold.ipynb #2ebd79fc
+# %% ../nbs/05_kfold.ipynb #057bced8
 def kfold_fit(df:pd.DataFrame, # Items: one row each, with `item_col` and `label_col`
               n_splits:int=5, # Number of folds
               dls_fn=None, # `dls_fn(df, fold) -> DataLoaders`; default `image_dls` (its kwargs via `dls_kwargs`)
@@ -259,7 +272,7 @@ def kfold_fit(df:pd.DataFrame, # Items: one row each, with `item_col` and `label
             dls = dls_fn(work, k)
             learn = learner_fn(dls)
             if num_distrib() > 1:   # launched with `accelerate launch` / torchrun: DDP through fastai + Accelerate
-                with learn.distrib_ctx(sync_bn=torch.cuda.is_available()): fit_fn(learn)
+                with _cpu_broadcast(), learn.distrib_ctx(sync_bn=torch.cuda.is_available()): fit_fn(learn)
             else: fit_fn(learn)
             # every rank predicts the whole validation set with the synchronised weights: identical OOF everywhere
             probs = _predict_valid(learn, tta, tta_merge).float().cpu().numpy()
@@ -282,12 +295,12 @@ def kfold_fit(df:pd.DataFrame, # Items: one row each, with `item_col` and `label
     if any(not (out_dir/f'fold{i}'/'done.json').exists() for i in range(n_splits)): return None
     res = _assemble(out_dir)
     if rank_distrib() == 0:
-        _atomic_write(out_dir/'oof.csv', lambda t: res.oof.to_csv(t))
+        _atomic_write(out_dir/'oof.csv', lambda t: res.oof.to_csv(t, index_label='row'))
         _write_json(out_dir/'scores.json', json.loads(res.scores.to_json(orient='index')))
     _barrier()
     return res
 
-# %% ../nbs/05_kfold.ipynb #8fb3b047
+# %% ../nbs/05_kfold.ipynb #01b53ae4
 def merge_kfold(dirs, # Directories of partial runs (one or more folds each)
                 out_dir # Directory of the merged run
                )->KFoldResult:
@@ -312,7 +325,7 @@ def merge_kfold(dirs, # Directories of partial runs (one or more folds each)
         for f in ('manifest.json', 'folds.csv'):
             if not (out_dir/f).exists(): _atomic_write(out_dir/f, lambda t, f=f, d=d: shutil.copyfile(d/f, t))
     res = _assemble(out_dir)
-    _atomic_write(out_dir/'oof.csv', lambda t: res.oof.to_csv(t))
+    _atomic_write(out_dir/'oof.csv', lambda t: res.oof.to_csv(t, index_label='row'))
     _write_json(out_dir/'scores.json', json.loads(res.scores.to_json(orient='index')))
     return res
 

@@ -5,7 +5,7 @@ import pandas as pd
 
 def _run(*args, cwd):
     exe = Path(sys.executable).parent/'fastaug'   # the console script installed beside this interpreter
-    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=1500)
 
 def test_folds_demo(tmp_path):
     "`fastaug folds --demo`: the fold report of the digits."

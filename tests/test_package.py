@@ -11,7 +11,7 @@ def test_version_matches_settings():
 def test_all_reexports_public_names():
     import fastaug.all as A
     import importlib
-    for mod in ('data', 'folds'):
+    for mod in ('data', 'folds', 'sampling', 'mix', 'tta', 'kfold', 'labels', 'transforms'):
         m = importlib.import_module(f'fastaug.{mod}')
         missing = [n for n in m.__all__ if not hasattr(A, n)]
         assert not missing, f'fastaug.all lacks {missing} from fastaug.{mod}'
