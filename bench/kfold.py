@@ -26,7 +26,7 @@ def main(per_class=500, epochs=4, size=28, n_splits=5, out='/tmp/fastaug-bench-k
     single = []
     for p in res.model_paths:
         learn = load_learner(p, cpu=not torch.cuda.is_available())
-        preds = learn.get_preds(dl=learn.dls.test_dl(test.path.tolist(), bs=256))[0]
+        with learn.no_bar(): preds = learn.get_preds(dl=learn.dls.test_dl(test.path.tolist(), bs=256))[0]
         single.append(float((preds.argmax(1).numpy() == y).mean()))
     ens = ensemble_predict(res, test.path.tolist())
     ens_acc = float((pd.Categorical(ens.prediction, categories=vocab).codes == y).mean())

@@ -100,7 +100,7 @@ def _load_weights(model, fn:Path):
     if n < 0.9 * len(own): _err(f"{fn} does not fit this architecture: only {n} of {len(own)} tensors match")
     model.load_state_dict({k: v for (k, _), v in pairs[:n]}, strict=False); return n
 
-# %% ../nbs/08_cli.ipynb #1cb3d6a6
+# %% ../nbs/08_cli.ipynb #a324f99c
 _MIXES = {'mixup': 'MixUp', 'cutmix': 'CutMix', 'cutmixup': 'CutMixUp', 'ricap': 'RICAP'}
 
 def _learner_fn(a, n_in):
@@ -132,7 +132,7 @@ def _kfold_cmd(a):
     from fastaug.folds import plot_folds
     if a.demo:
         if a.data is not None: _err("give either DATA or --demo, not both")
-        df = digits_df(); a.size = a.size or 16; a.epochs = a.epochs or 8; a.mix = a.mix or 'mixup'; a.tta = a.tta or 'flip'
+        df = digits_df(); a.size = a.size or 16; a.mix = a.mix or 'mixup'; a.tta = a.tta or 'flip'
         out = Path(a.out or 'fastaug-demo')
     else:
         if a.data is None: _err("missing DATA (a folder of class folders, or a CSV), or use --demo")
@@ -143,7 +143,7 @@ def _kfold_cmd(a):
         if a.data and data.is_dir(): a.item_col, a.label_col = 'path', 'label'
         if not len(df): _err(f"{data} has no items")
         out = Path(a.out)
-    a.size, a.epochs, a.mix = a.size or 32, a.epochs or 5, a.mix or 'none'
+    a.size, a.mix = a.size or 32, a.mix or 'none'
     if a.pretrained_weights and not Path(a.pretrained_weights).exists(): _err(f"no such file: {a.pretrained_weights}")
     if a.fold is not None and not 0 <= a.fold < a.n_splits: _err(f"--fold {a.fold} is out of range 0..{a.n_splits - 1}")
     df = _check_images(df, a.item_col, a.skip_bad)
@@ -193,7 +193,7 @@ def _merge_cmd(a):
     res = merge_kfold(a.dirs, a.out)
     print(f"merged {len(a.dirs)} run(s) into {a.out}: {res!r}")
 
-# %% ../nbs/08_cli.ipynb #813571b4
+# %% ../nbs/08_cli.ipynb #7bdf539c
 def _label_args(p, label_help):
     "The options `folds` and `kfold` share: labels, groups, folds, seed."
     p.add_argument('--label-col', default='label', help=label_help)
@@ -226,7 +226,7 @@ def _parser():
     k.add_argument('--pretrained-weights', help='a .pth state dict for the model body (no download)')
     k.add_argument('--size', type=int, help='image size (default 32; demo 16)')
     k.add_argument('--bs', type=int, default=64, help='batch size (default 64)')
-    k.add_argument('--epochs', type=int, help='epochs per fold (default 5; demo 8)')
+    k.add_argument('--epochs', type=int, default=5, help='epochs per fold (default 5)')
     k.add_argument('--lr', type=float, default=3e-3, help='maximum learning rate of the one-cycle schedule (default 3e-3)')
     k.add_argument('--mix', choices=['none', *_MIXES], help='batch mixing (default none; demo mixup)')
     k.add_argument('--oversample', action='store_true', help="oversample the training rows of each fold to the largest class")
