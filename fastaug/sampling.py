@@ -16,7 +16,7 @@ from fastai.data.core import TfmdDL
 __all__ = ['oversample', 'undersample', 'class_weights', 'item_weights', 'WeightedTrainDL', 'weighted_dls', 'balanced_holdout',
            'LeakageError', 'check_leakage']
 
-# %% ../nbs/02_sampling.ipynb #7c4fec3b
+# %% ../nbs/02_sampling.ipynb #9267a98b
 def _check_df(df, *cols):
     "Raise unless `df` is a DataFrame holding every column in `cols`."
     if not isinstance(df, pd.DataFrame): raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
@@ -70,6 +70,19 @@ def _held_out(df, fold, fold_col):
         except TypeError: pass
         raise ValueError(f"fold {unknown[0]!r} not found in column {fold_col!r} (values: {present[:20]})")
     return df[fold_col].isin(folds).to_numpy()
+
+
+def _training_labels(df, fold, label_col, fold_col, label_delim, verb):
+    "Positions of the training rows (`fold_col` != `fold`), the classes, their labels and per-class counts, or a clear error."
+    trn = np.flatnonzero(~_held_out(df, fold, fold_col))
+    if not len(trn): raise ValueError(f"fold {fold!r} holds every row: no training rows to {verb}")
+    classes, lab = _parse_labels(df[label_col], label_delim)
+    if not len(classes): raise ValueError(f"no labels in column {label_col!r}")
+    lab_t = lab[trn]; counts = _counts(classes, lab_t)
+    if (counts == 0).any():
+        raise ValueError(f"class(es) {classes[counts == 0].tolist()[:10]} have no training rows (only in fold {fold!r}): "
+                         f"they cannot be {verb}d; re-split so every class is in training")
+    return trn, classes, lab_t, counts
 
 # %% ../nbs/02_sampling.ipynb #5838e824
 def _targets(counts, classes, target, over:bool)->np.ndarray:
@@ -173,7 +186,7 @@ def _ml_oversample(Y, want, cap, rng):
     picks = np.concatenate(picks) if picks else np.empty(0, np.int64)
     return picks, _repeat_numbers(picks), cnt
 
-# %% ../nbs/02_sampling.ipynb #fc0a8ba0
+# %% ../nbs/02_sampling.ipynb #59b3ac59
 def oversample(df:pd.DataFrame, # Items, one row each, with a label and a fold column
                fold, # The validation fold (a value of `fold_col`, or a list of values held out together)
                label_col='label', # Column of labels: single values, lists, or strings split by `label_delim`
@@ -187,19 +200,10 @@ def oversample(df:pd.DataFrame, # Items, one row each, with a label and a fold c
     "`df` with training rows (`fold_col` != `fold`) repeated until each class reaches `target`; validation rows once, unchanged."
     _check_df(df, label_col, fold_col)
     if copy_col in df.columns: raise ValueError(f"df already has a {copy_col!r} column: oversample the original rows, once")
-    held = _held_out(df, fold, fold_col)
-    trn = np.flatnonzero(~held)
-    if not len(trn): raise ValueError(f"fold {fold!r} holds every row: no training rows to oversample")
-    classes, lab = _parse_labels(df[label_col], label_delim)
-    multi = sp.issparse(lab)
+    trn, classes, lab_t, counts = _training_labels(df, fold, label_col, fold_col, label_delim, 'oversample')
+    multi = sp.issparse(lab_t)
     if cap is not None and not multi: raise ValueError("cap applies to multi-label data only; single-label classes reach the target exactly")
     if cap is not None and (isinstance(cap, bool) or not isinstance(cap, Integral) or cap < 1): raise ValueError(f"cap must be a positive int, got {cap!r}")
-    if not len(classes): raise ValueError(f"no labels in column {label_col!r}")
-    lab_t = lab[trn]
-    counts = _counts(classes, lab_t)
-    if (counts == 0).any():
-        raise ValueError(f"class(es) {classes[counts == 0].tolist()[:10]} have no training rows (only in fold {fold!r}): "
-                         "they cannot be oversampled; re-split so every class is in training")
     want = _targets(counts, classes, target, over=True)
     rng = np.random.default_rng(seed)
     if multi:
@@ -213,7 +217,7 @@ def oversample(df:pd.DataFrame, # Items, one row each, with a label and a fold c
     out[copy_col] = np.concatenate([np.zeros(len(df), np.int64), copies])
     return out
 
-# %% ../nbs/02_sampling.ipynb #fcca237a
+# %% ../nbs/02_sampling.ipynb #fcaec935
 def undersample(df:pd.DataFrame, # Items, one row each, with a label and a fold column
                 fold, # The validation fold (a value of `fold_col`, or a list of values held out together)
                 label_col='label', # Column of labels: single values, lists, or strings split by `label_delim`
@@ -225,16 +229,7 @@ def undersample(df:pd.DataFrame, # Items, one row each, with a label and a fold 
                ):
     "`df` without a random part of the training rows (`fold_col` != `fold`), so each class is down to `target`; validation rows all kept."
     _check_df(df, label_col, fold_col)
-    held = _held_out(df, fold, fold_col)
-    trn = np.flatnonzero(~held)
-    if not len(trn): raise ValueError(f"fold {fold!r} holds every row: no training rows to undersample")
-    classes, lab = _parse_labels(df[label_col], label_delim)
-    if not len(classes): raise ValueError(f"no labels in column {label_col!r}")
-    lab_t = lab[trn]
-    counts = _counts(classes, lab_t)
-    if (counts == 0).any():
-        raise ValueError(f"class(es) {classes[counts == 0].tolist()[:10]} have no training rows (only in fold {fold!r}): "
-                         "re-split so every class is in training")
+    trn, classes, lab_t, counts = _training_labels(df, fold, label_col, fold_col, label_delim, 'undersample')
     want = _targets(counts, classes, target, over=False)
     rng = np.random.default_rng(seed)
     drop = np.zeros(len(trn), bool)
