@@ -277,17 +277,18 @@ class _PLCState(nn.Module):
 
 _STATE = ('rec', 'acc', 'cnt', 'cur', 'orig', 'changed_at', 'conf')
 
-# %% ../nbs/06_labels.ipynb #30679964
+# %% ../nbs/06_labels.ipynb #d8f41539
 class ProgressiveLabelCorrection(Callback):
     "Progressive Label Correction (Zhang et al. 2021), as in the official code: relabel items whose rolling training softmax disagrees with their label."
     order, run_valid = 15, False
     def __init__(self, warmup=8, # Epochs before the first correction (>= `window`)
                  delta=0.3, # Initial threshold δ
-                 delta_inc=0.1, # Raise of δ after an epoch with few changes
-                 delta_max=0.9, # Cap of δ
+                 delta_inc=0.1, # Step of δ (the paper's β)
+                 delta_max=0.9, # Cap of δ (the paper's θ_end = 1 − delta_max)
                  window=5, # Epochs in the rolling mean of the training softmax
                  rule='ratio', # 'ratio' (official code: f_label/f_max < δ) or 'gap' (paper: f_max − f_label > 1 − δ)
-                 min_changed=0.001, # δ rises when fewer than this fraction of items (labels, multi-label) changed
+                 schedule='auto', # 'adaptive' (code: step after a round with few changes), 'linear' (paper: step every round), a callable `(delta, frac_changed, epoch) -> delta`, or 'auto' (adaptive for 'ratio', linear for 'gap')
+                 min_changed=0.001, # 'adaptive': δ rises when fewer than this fraction of items (labels, multi-label) changed
                  key=None): # Item key: None (auto), a column of the items, a callable, or an array (see `item_keys`)
         if not (isinstance(window, int) and window >= 1): raise ValueError(f"window must be an int >= 1, got {window!r}")
         if not (isinstance(warmup, int) and warmup >= window):
@@ -295,7 +296,9 @@ class ProgressiveLabelCorrection(Callback):
         if rule not in ('ratio', 'gap'): raise ValueError(f"rule must be 'ratio' or 'gap', got {rule!r}")
         if not (0 < delta <= delta_max <= 1): raise ValueError(f"need 0 < delta <= delta_max <= 1, got delta={delta!r}, delta_max={delta_max!r}")
         if delta_inc < 0: raise ValueError(f"delta_inc must be >= 0, got {delta_inc!r}")
-        store_attr('warmup,delta,delta_inc,delta_max,window,rule,min_changed,key')
+        if not (callable(schedule) or schedule in ('auto', 'adaptive', 'linear')):
+            raise ValueError(f"schedule must be 'auto', 'adaptive', 'linear' or a callable (delta, frac_changed, epoch) -> delta, got {schedule!r}")
+        store_attr('warmup,delta,delta_inc,delta_max,window,rule,schedule,min_changed,key')
         self._skip, self.delta0, self.n_epochs, self.history, self.keys, self.multi = False, delta, 0, [], None, None
         for k in _STATE: setattr(self, k, None)
 
@@ -428,8 +431,21 @@ class ProgressiveLabelCorrection(Callback):
             self.conf = f.gather(1, self.cur.clamp_min(0)[:, None])[:, 0]
             total = len(flip)
         n = int(flip.sum())
-        if n < self.min_changed * total: self.delta = min(self.delta + self.delta_inc, self.delta_max)
+        self.delta = self._next_delta(n / total, epoch)
         return n
+
+    def _next_delta(self, frac:float, epoch:int)->float:
+        "δ for the next round, after one that changed `frac` of the labels."
+        s = self.schedule
+        if s == 'auto': s = 'adaptive' if self.rule == 'ratio' else 'linear'
+        if callable(s):
+            d = s(float(self.delta), frac, epoch)
+            try: d = float(d)
+            except (TypeError, ValueError): d = float('nan')
+            if not 0 < d <= 1: raise ValueError(f"the schedule returned delta={d!r} at epoch {epoch}: it must be a number in (0, 1]")
+            return min(d, self.delta_max)
+        if s == 'linear' or frac < self.min_changed: return min(self.delta + self.delta_inc, self.delta_max)
+        return self.delta
 
     def after_cancel_fit(self): pass
     def after_fit(self):

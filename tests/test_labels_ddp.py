@@ -56,3 +56,50 @@ def test_plc_state_equal_across_ranks():
     assert (s0['orig'][sorted(both)] >= 0).all()
     x, y = _blobs()
     assert torch.equal(s0['orig'][sorted(both)], y[sorted(both)])
+
+def _fastai_worker(rank, world, port, out):
+    "The same, but sharded by fastai's own `DistributedDL` inside `Learner.distrib_ctx` (accelerate, CPU)."
+    os.environ.update(WORLD_SIZE=str(world), RANK=str(rank), LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE=str(world),
+                      MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port), ACCELERATE_USE_CPU='true', OMP_NUM_THREADS='1')
+    import warnings; warnings.simplefilter('ignore')
+    torch.set_num_threads(1)
+    from fastai.basics import TfmdDL, DataLoaders, Learner, Callback, CrossEntropyLossFlat, SGD, partial
+    import fastai.distributed   # noqa: F401 (patches `Learner.distrib_ctx`)
+    import torch.nn as nn
+    from fastaug.kfold import _cpu_broadcast
+    from fastaug.labels import ProgressiveLabelCorrection
+    torch.manual_seed(0)
+    x, y = _blobs(250); n = len(x)                     # 250 rows: DistributedDL pads the last shard
+    x = torch.cat([x, torch.arange(n, dtype=torch.float)[:, None]], 1)   # column 2 = the row's own index
+    ds = list(zip(x, y))
+    dls = DataLoaders(TfmdDL(ds, bs=16, shuffle=True, num_workers=0), TfmdDL(ds[:32], bs=32, num_workers=0), device='cpu')
+    class Seen(Callback):
+        order = 16; run_valid = False
+        def before_fit(self): self.idx, self.ok = [], []
+        def before_batch(self):
+            self.idx.append(self.learn.item_idx)
+            self.ok.append(torch.equal(self.learn.xb[0][:, 2].long(), self.learn.item_idx))   # test-only host check
+    class Lin(nn.Module):
+        def __init__(self): super().__init__(); self.lin = nn.Linear(2, 3)
+        def forward(self, x): return self.lin(x[:, :2])
+    seen, plc = Seen(), ProgressiveLabelCorrection(warmup=2, window=2)
+    learn = Learner(dls, Lin(), loss_func=CrossEntropyLossFlat(), cbs=[plc, seen], opt_func=partial(SGD, mom=0.9))
+    with _cpu_broadcast(), learn.distrib_ctx(sync_bn=False): learn.fit(5, 0.05)
+    assert dist.is_initialized() and dist.get_world_size() == world   # it really ran distributed
+    torch.save(dict(state=plc.state_dict(), idx=seen.idx, ok=seen.ok), Path(out)/f'rank{rank}.pth')
+
+def test_plc_under_fastai_distributed_dl(tmp_path):
+    import pytest; pytest.importorskip('accelerate')
+    mp.spawn(_fastai_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2, join=True)
+    r0, r1 = (torch.load(tmp_path/f'rank{r}.pth', weights_only=False) for r in (0, 1))
+    assert all(r0['ok']) and all(r1['ok'])               # every index is the index of the row it came with
+    assert len(r0['idx']) == len(r1['idx']) == 5 * 8     # 125 rows a rank an epoch: 7 batches of 16 and one of 13
+    for ep in range(5):
+        e0, e1 = (torch.cat(r['idx'][ep*8:(ep+1)*8]) for r in (r0, r1))
+        assert len(e0) == len(e1) == 125 and len(set(e0.tolist())) == len(set(e1.tolist())) == 125
+        assert not set(e0.tolist()) & set(e1.tolist()) and len(set(e0.tolist()) | set(e1.tolist())) == 250   # one shard each
+    s0, s1 = r0['state'], r1['state']
+    for k in ('rec', 'cur', 'orig', 'changed_at'): assert torch.equal(s0[k], s1[k]), k
+    assert s0['delta'] == s1['delta'] and s0['history'] == s1['history'] and s0['n_epochs'] == 5
+    _, yb = _blobs(250)
+    assert torch.equal(s0['orig'], yb)                   # every row's state, keyed by the right rows
