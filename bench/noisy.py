@@ -7,7 +7,7 @@ per-epoch overhead of the callbacks (`--overhead`).
     python bench/noisy.py                       # default grid (2,000 training images, 12 epochs)
     python bench/noisy.py --noise pmd:0.35      # the PLC target alone
     python bench/noisy.py --n-train 5000 --n-test 2000 --epochs 30 --warmup 10 --threads 2   # the main run (about 16 min on 2 quiet cores)
-    python bench/noisy.py --noise pmd:0.35 --methods plc plc_gap   # the code's rule vs the paper's (rule='gap')
+    python bench/noisy.py --n-train 5000 --n-test 2000 --epochs 30 --warmup 10 --threads 2 --methods plc plc_gap   # the code's rule vs the paper's
     python bench/noisy.py --overhead            # per-epoch cost of the callbacks
     python bench/noisy.py --n-train 60000 --n-test 10000 --epochs 60 --oof-epochs 20 --warmup 10   # full size, on CUDA
 """
