@@ -4,6 +4,7 @@
 __all__ = []
 
 # %% ../nbs/index.ipynb #9f04779c
+from .core import *
 from .data import *
 from .folds import *
 from .sampling import *
@@ -12,3 +13,6 @@ from .tta import *
 from .kfold import *
 from .labels import *
 from .transforms import *
+import fastaug.core, fastaug.data, fastaug.folds, fastaug.sampling, fastaug.mix, fastaug.tta, fastaug.kfold, fastaug.labels, fastaug.transforms
+__all__ = [n for m in (fastaug.core, fastaug.data, fastaug.folds, fastaug.sampling, fastaug.mix, fastaug.tta, fastaug.kfold,
+                       fastaug.labels, fastaug.transforms) for n in m.__all__]
