@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 # %% auto #0
 __all__ = ['is_listlike', 'check_int', 'check_real', 'check_prob', 'check_choice', 'check_seed', 'check_cols', 'bad_rows',
-           'parse_labels', 'DeviceGenerators']
+           'parse_labels', 'DeviceGenerators', 'file_keys']
 
 # %% ../nbs/00_core.ipynb #aac58ab7
 def is_listlike(o)->bool:
@@ -99,6 +99,10 @@ def _csr(rows, cols, n, n_labels):
     rows, cols = key // n_labels, key % n_labels
     return np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64), cols.astype(np.int64)
 
+def _indptr(rows, n):
+    "CSR row pointers of entries whose (sorted) row numbers are `rows`."
+    return np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64)
+
 def _rows_of(entry_rows, bad_entries, n):
     "Boolean mask over `n` rows: rows holding a bad entry."
     m = np.zeros(n, bool); m[entry_rows[bad_entries]] = True; return m
@@ -106,7 +110,7 @@ def _rows_of(entry_rows, bad_entries, n):
 def _multi_hot(y):
     "CSR (indptr, indices) and label names of a 2-D multi-hot array (dense or sparse), checking it holds only 0 and 1."
     if sp.issparse(y):
-        m = sp.csr_matrix(y); m.sort_indices()
+        m = sp.csr_matrix(y); m.sum_duplicates(); m.sort_indices()
         r = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr)); v = m.data
     else:
         m = np.asarray(y)
@@ -116,8 +120,8 @@ def _multi_hot(y):
     bad = (v != 0) & (v != 1)
     if bad.any(): raise bad_rows(_rows_of(r, bad, y.shape[0]), f'a 2-D `y` must be multi-hot (0/1); other values ({v[bad][0].item()!r}, ...)')
     keep = v == 1
-    if sp.issparse(y): return _csr(r[keep], m.indices[keep], y.shape[0], max(y.shape[1], 1)), list(range(y.shape[1]))
-    return _csr(r[keep], c[keep], y.shape[0], max(y.shape[1], 1)), list(range(y.shape[1]))
+    cols = m.indices[keep] if sp.issparse(y) else c[keep]   # entries are unique and in row-major order already
+    return (_indptr(r[keep], y.shape[0]), cols.astype(np.int64)), list(range(y.shape[1]))
 
 # %% ../nbs/00_core.ipynb #7a50e0de
 def _split_delim(y, label_delim):
@@ -182,3 +186,33 @@ class DeviceGenerators:
     def __getstate__(self): return {'seed': self.seed}
     def __setstate__(self, d): self.seed, self._gens = d['seed'], {}
     def __repr__(self): return f"DeviceGenerators(seed={self.seed})"
+
+# %% ../nbs/00_core.ipynb #d1c0a002
+def _path_key(o):
+    "A normalised absolute path for a path-like item; other items as they are."
+    import os
+    return os.path.normpath(os.path.abspath(os.fspath(o))) if isinstance(o, (str, os.PathLike)) else o
+
+def _blake(fn, chunk=1 << 20):
+    "BLAKE2b (128-bit) hex digest of the bytes of file `fn`."
+    import hashlib
+    h = hashlib.blake2b(digest_size=16)
+    with open(fn, 'rb') as f:
+        while b := f.read(chunk): h.update(b)
+    return h.hexdigest()
+
+def file_keys(items, # Paths (str or Path); other hashable items are their own key with `by='path'`
+              by:str='path', # 'path': same normalised path; 'content': same file bytes
+              n_workers:int|None=None # Threads hashing files for `by='content'`; default up to 8
+             )->list:
+    "One key per item, equal for rows that name the same image (same path, or same bytes)."
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+    check_choice(by, 'by', ('path', 'content'))
+    keys = [_path_key(o) for o in items]
+    if by == 'path': return keys
+    missing = [k for k in dict.fromkeys(keys) if not os.path.isfile(k)]
+    if missing: raise FileNotFoundError(f"by='content' needs readable files; {len(missing)} missing, e.g. {missing[:3]}")
+    uniq = list(dict.fromkeys(keys))
+    with ThreadPoolExecutor(n_workers or min(8, os.cpu_count() or 1)) as ex: h = dict(zip(uniq, ex.map(_blake, uniq)))
+    return [h[k] for k in keys]

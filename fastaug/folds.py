@@ -4,65 +4,212 @@
 
 # %% ../nbs/01_folds.ipynb #64e0de53
 from __future__ import annotations
-import hashlib, warnings
+import numbers, warnings
 import numpy as np, pandas as pd, torch
 import scipy.sparse as sp
+from fastcore.basics import store_attr, patch
 from sklearn.model_selection import BaseCrossValidator
 from fastai.data.transforms import ColSplitter
+from .core import check_int, check_choice, check_seed, check_cols, bad_rows, parse_labels
 
 # %% auto #0
-__all__ = ['stratified_folds', 'fold_deviation', 'add_folds', 'FoldSplitter', 'KFoldSplitter', 'MultilabelStratifiedKFold',
+__all__ = ['stratified_folds', 'add_folds', 'FoldSplitter', 'KFoldSplitter', 'MultilabelStratifiedKFold', 'fold_deviation',
            'fold_report', 'plot_folds']
 
+# %% ../nbs/01_folds.ipynb #aaebaad6
+def stratified_folds(y, # 1-D labels, an `(n, 1)` column, 2-D multi-hot (dense or sparse), or a sequence of label lists
+                     n_splits:int=5, # Number of folds
+                     groups=None, # Optional group of each row: a group never straddles folds
+                     seed:int|None=None, # Seed of a local generator (no global RNG is touched)
+                     order:int=1, # 2: also stratify label pairs (multi-label)
+                    )->np.ndarray: # Fold id (0..n_splits-1) of each row
+    "Stratified fold ids for single-label, multi-label and grouped data."
+    return _stratify(_fold_labels(y), n_splits, groups, seed, order)
+
+# %% ../nbs/01_folds.ipynb #377ebb36
+def add_folds(df:pd.DataFrame, # Items, one row each
+              n_splits:int=5, # Number of folds
+              label_col='label', # Label column (or a list of 0/1 columns for multi-label)
+              label_delim:str|None=None, # Delimiter of multi-label strings, e.g. ' '
+              group_col:str|None=None, # Column of groups that must not straddle folds
+              seed:int|None=None, # Seed of a local generator
+              fold_col:str='fold', # Name of the new column
+              order:int=1 # 2: stratify label pairs too
+             )->pd.DataFrame:
+    "A copy of `df` with an int column `fold_col` (0..n_splits-1) of stratified folds."
+    check_cols(df, [group_col])
+    used = (list(label_col) if isinstance(label_col, (list, tuple)) else [label_col]) + [group_col]
+    if fold_col in used: raise ValueError(f"fold_col={fold_col!r} would overwrite the label or group column: pass another fold_col")
+    if fold_col in df and not pd.api.types.is_integer_dtype(df[fold_col]):
+        raise ValueError(f"fold_col={fold_col!r} would overwrite column {fold_col!r} ({df[fold_col].dtype}), which holds no fold ids: pass another fold_col")
+    groups = None if group_col is None else df[group_col].to_numpy()
+    out = df.copy()
+    out[fold_col] = _stratify(_df_labels(df, label_col, label_delim), n_splits, groups, seed, order)
+    return out
+
+# %% ../nbs/01_folds.ipynb #a49890cc
+def FoldSplitter(fold:int, # The validation fold
+                 col:str='fold' # Column holding fold ids
+                ):
+    "Split a DataFrame of items on its fold column: rows of `fold` are validation."
+    fold = check_int(fold, 'fold', min=0)
+    def _inner(o):
+        if not isinstance(o, pd.DataFrame): raise TypeError(f"FoldSplitter needs the items as a DataFrame with a {col!r} column, got {type(o).__name__}")
+        check_cols(o, [col])
+        f = _fold_ids(o[col].to_numpy(), len(o), f'column {col!r}')
+        if fold not in f: raise ValueError(f"fold {fold!r} not in column {col!r} (folds present: {np.unique(f).tolist()})")
+        return ColSplitter(col, on=fold)(o)
+    return _inner
+
+# %% ../nbs/01_folds.ipynb #2da4a365
+class KFoldSplitter:
+    "A DataBlock splitter that stratifies the items into folds and returns fold `fold` as validation."
+    def __init__(self, fold:int, # The validation fold
+                 n_splits:int=5, # Number of folds
+                 get_y=None, # Function from item to label (or list of labels); default: the item is its label
+                 get_group=None, # Function from item to group
+                 seed:int|None=None, # Seed; None means 0, so every fold's splitter agrees
+                 order:int=1): # 2: stratify label pairs
+        n_splits = check_int(n_splits, 'n_splits', min=2)
+        fold = check_int(fold, 'fold', 0, n_splits - 1)
+        seed = 0 if check_seed(seed) is None else seed
+        check_choice(order, 'order', (1, 2))
+        store_attr()
+
+    def __call__(self, items):
+        f = self.folds(items)
+        return np.flatnonzero(f != self.fold).tolist(), np.flatnonzero(f == self.fold).tolist()
+
+# %% ../nbs/01_folds.ipynb #a0000007
+@patch
+def folds(self:KFoldSplitter, items)->np.ndarray:
+    "Fold id of every item, from its label (and group): the same items and labels always give the same folds."
+    if isinstance(items, pd.DataFrame):
+        if self.get_y is None: raise ValueError("the items are a DataFrame: pass get_y (e.g. ColReader('label')), or use add_folds and FoldSplitter")
+        items = [row for _, row in items.iterrows()]   # what fastai's getters see: one row (a Series) per item
+    y = [self.get_y(o) for o in items] if self.get_y else list(items)
+    groups = None if self.get_group is None else [self.get_group(o) for o in items]
+    return stratified_folds(y, self.n_splits, groups=groups, seed=self.seed, order=self.order)
+
+# %% ../nbs/01_folds.ipynb #61c16bed
+class MultilabelStratifiedKFold(BaseCrossValidator):
+    "Stratified k-fold for multi-label (and single-label) `y`, optionally grouped, with scikit-learn's API."
+    __metadata_request__split = {'groups': True}   # what sklearn's `GroupsConsumerMixin` sets: `groups` is routed to `split`
+    def __init__(self, n_splits:int=5, # Number of folds
+                 shuffle:bool=True, # False: one fixed assignment (`random_state` must then be None)
+                 random_state=None, # Seed (int >= 0), a `np.random.RandomState`/`Generator`, or None for fresh entropy
+                 order:int=1): # 2: stratify label pairs
+        n_splits = check_int(n_splits, 'n_splits', min=2)
+        if not isinstance(shuffle, bool): raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+        if not shuffle and random_state is not None:
+            raise ValueError(f"random_state={random_state!r} has no effect since shuffle is False: leave it None or set shuffle=True")
+        if not isinstance(random_state, (np.random.RandomState, np.random.Generator)): check_seed(random_state, 'random_state')
+        check_choice(order, 'order', (1, 2))
+        store_attr()
+
+    def get_n_splits(self, X=None, y=None, groups=None): return self.n_splits
+
+# %% ../nbs/01_folds.ipynb #a0000009
+@patch
+def split(self:MultilabelStratifiedKFold, X, y, groups=None):
+    "Yield (train, test) index arrays, one pair per fold."
+    n, ny = _n_rows(X, 'X'), _n_rows(y, 'y')
+    if ny != n: raise ValueError(f"X has {n} rows but y has {ny}")
+    f = stratified_folds(y, self.n_splits, groups=groups, seed=self._seed(), order=self.order)
+    for k in range(self.n_splits): yield np.flatnonzero(f != k), np.flatnonzero(f == k)
+
+# %% ../nbs/01_folds.ipynb #aa6250bb
+def fold_deviation(y, # Labels, as for `stratified_folds`
+                   folds, # Fold id of each row
+                   order:int=1 # 2: over label pairs instead of labels
+                  )->float:
+    "Worst |share of a label in a fold - its share overall|, over folds and labels (or label pairs)."
+    check_choice(order, 'order', (1, 2))
+    kind, lab, names = _fold_labels(y)
+    ptr, idx = (np.arange(len(lab) + 1), lab) if kind == 'single' else lab
+    n, L = len(ptr) - 1, len(names)
+    if n == 0: raise ValueError("y is empty: there is nothing to measure")
+    folds = _fold_ids(folds, n)
+    if order == 2:
+        ptr, idx, L2 = _pairs(ptr, idx, L)
+        keep = idx >= L; ptr = np.r_[0, np.cumsum(np.bincount(np.repeat(np.arange(n), np.diff(ptr))[keep], minlength=n))]
+        idx, L = idx[keep] - L, L2 - L
+    if L == 0: return 0.
+    _, size, cnt = _fold_counts(ptr, idx, L, folds)
+    return float(np.abs(cnt / size[:, None] - cnt.sum(0) / n).max())
+
+# %% ../nbs/01_folds.ipynb #60911b9f
+def fold_report(df:pd.DataFrame, # Items with a fold column
+                label_col='label', # Label column (or list of 0/1 columns)
+                fold_col:str='fold', # Fold column
+                label_delim:str|None=None # Delimiter of multi-label strings
+               )->pd.DataFrame:
+    "Per-fold size, label counts and worst share deviation from the whole (last row: `all`)."
+    check_cols(df, [fold_col])
+    kind, lab, names = _df_labels(df, label_col, label_delim)
+    n = len(df); ptr, idx = (np.arange(n + 1), lab) if kind == 'single' else lab
+    fids, size, cnt = _fold_counts(ptr, idx, len(names), _fold_ids(df[fold_col].to_numpy(), n, f'column {fold_col!r}'))
+    dev = np.abs(cnt / size[:, None] - cnt.sum(0) / n).max(1) if len(names) else np.zeros(len(fids))
+    rep = pd.DataFrame(cnt, index=pd.Index(fids.tolist(), name=fold_col), columns=[str(c) for c in names])
+    rep.insert(0, 'n', size); rep['max_dev'] = dev
+    tot = rep.sum(numeric_only=True); tot['max_dev'] = dev.max() if len(dev) else 0.
+    rep.loc['all'] = tot
+    return rep
+
+# %% ../nbs/01_folds.ipynb #fbe24232
+def plot_folds(df:pd.DataFrame, # Items with a fold column
+               label_col='label', # Label column (or list of 0/1 columns)
+               fold_col:str='fold', # Fold column
+               label_delim:str|None=None, # Delimiter of multi-label strings
+               ax=None, # Matplotlib axes to draw on
+               figsize=(8, 4) # Figure size when `ax` is None
+              ):
+    "A stacked bar per fold (and the whole data) of each label's share: stratified folds look alike."
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
+    if ax is not None and not isinstance(ax, Axes): raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), got {type(ax).__name__}")
+    rep = fold_report(df, label_col, fold_col, label_delim)
+    share = rep.drop(columns=['n', 'max_dev']).div(rep['n'], axis=0)
+    if ax is None: _, ax = plt.subplots(figsize=figsize)
+    bottom = np.zeros(len(share)); cmap = plt.get_cmap('tab20')
+    for i, c in enumerate(share.columns):
+        ax.bar([str(o) for o in share.index], share[c], bottom=bottom, label=c, color=cmap(i % 20)); bottom += share[c].to_numpy()
+    ax.set_xlabel(fold_col); ax.set_ylabel('share of rows' if label_delim is None and not isinstance(label_col, (list, tuple)) else 'labels per row')
+    ax.set_title(f'label share per fold (worst deviation {rep.loc["all", "max_dev"]:.4f})')
+    if len(share.columns) <= 20: ax.legend(loc='center left', bbox_to_anchor=(1, 0.5), fontsize='small')
+    return ax
+
 # %% ../nbs/01_folds.ipynb #91c1e485
-def _bad_rows(mask, what):
-    "A `ValueError` naming the first offending row positions."
-    rows = np.flatnonzero(mask)
-    more = f' (and {len(rows) - 10} more)' if len(rows) > 10 else ''
-    return ValueError(f"{what} at row position(s) {rows[:10].tolist()}{more}")
+def _py(v): return v.item() if isinstance(v, np.generic) else v   # numpy scalars read as Python values in messages
 
-def _is_listlike(o): return isinstance(o, (list, tuple, set, frozenset, np.ndarray, pd.Series))
-
-def _csr(rows, cols, n, n_labels):
-    "CSR arrays (indptr, indices) of unit entries at (rows, cols), duplicates removed."
-    key = np.unique(rows.astype(np.int64) * n_labels + cols)
-    rows, cols = key // n_labels, key % n_labels
-    return np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]), cols
-
-def _labels(y):
-    "Parse `y`: `('single', codes, classes)` or `('multi', (indptr, indices), label_names)`."
+def _fold_labels(y):
+    "`parse_labels(y)`, reading a `(n, 1)` column as class labels as scikit-learn does."
     if isinstance(y, torch.Tensor): y = y.detach().cpu().numpy()
-    if sp.issparse(y):
-        m = sp.csr_matrix(y); m.eliminate_zeros(); m.sort_indices()
-        if m.data.dtype.kind == 'f' and np.isnan(m.data).any():
-            raise _bad_rows(np.isin(np.arange(m.shape[0]), np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))[np.isnan(m.data)]), 'NaN label')
-        return 'multi', (m.indptr.astype(np.int64), m.indices.astype(np.int64)), list(range(m.shape[1]))
-    if isinstance(y, pd.DataFrame): y = y.to_numpy()
-    if isinstance(y, (pd.Series, pd.Index, list, tuple)) and len(y) and getattr(y, 'dtype', object) == object \
-            and any(_is_listlike(o) for o in y):
-        lists = list(y)
-        bad = np.array([not _is_listlike(o) and not (isinstance(o, str) and o == '') for o in lists])
-        if bad.any(): raise _bad_rows(bad, 'Missing or non-list label (expected a list of labels per row)')
-        lens = np.array([len(o) for o in lists])
-        flat = pd.Series([l for o in lists for l in o], dtype=object)
-        if flat.isna().any():
-            raise _bad_rows(np.isin(np.arange(len(lists)), np.repeat(np.arange(len(lists)), lens)[flat.isna().to_numpy()]), 'NaN/None label')
-        codes, names = pd.factorize(flat, sort=True)
-        ptr, idx = _csr(np.repeat(np.arange(len(lists)), lens), codes, len(lists), max(len(names), 1))
-        return 'multi', (ptr, idx), names.tolist()
-    arr = np.asarray(y)
-    if arr.ndim == 2:
-        if arr.dtype.kind not in 'biuf': raise TypeError(f"A 2-D `y` must be a numeric multi-hot array, got dtype {arr.dtype}")
-        if arr.dtype.kind == 'f' and np.isnan(arr).any(): raise _bad_rows(np.isnan(arr).any(1), 'NaN label')
-        if arr.dtype.kind != 'b' and arr.size and (arr.min() < 0 or arr.max() > 1 or (arr.dtype.kind == 'f' and (arr % 1).any())):
-            raise _bad_rows(~((arr == 0) | (arr == 1)).all(1), 'A 2-D `y` must be multi-hot (0/1); other values')
-        rows, cols = np.nonzero(arr)   # row-major order: already a CSR layout
-        return 'multi', (np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=arr.shape[0]))]), cols.astype(np.int64)), list(range(arr.shape[1]))
-    if arr.ndim != 1: raise ValueError(f"`y` must be 1-D labels, a 2-D multi-hot array or label lists; got shape {arr.shape}")
-    isna = pd.isna(arr) if arr.dtype.kind in 'Of' else np.zeros(len(arr), bool)
-    if isna.any(): raise _bad_rows(isna, 'NaN/None label')
-    codes, classes = pd.factorize(arr, sort=True)
-    return 'single', codes.astype(np.int64), classes.tolist()
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 1: y = y.iloc[:, 0]
+    if sp.issparse(y) and y.shape[1] == 1: y = y.toarray()
+    if isinstance(y, np.ndarray) and y.ndim == 2 and y.shape[1] == 1: y = y[:, 0]
+    return parse_labels(y)
+
+def _by_first_use(ptr, idx, n_labels):
+    "Label codes renumbered in a name-free order (first row using them, then count, then a hash of their rows): relabelling never changes the folds."
+    rows = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
+    first = np.full(n_labels, len(ptr), np.int64); np.minimum.at(first, idx, rows)    # labels no row uses go last
+    count = np.bincount(idx, minlength=n_labels)
+    _, inv, cnt = np.unique(first * (len(idx) + 1) + count, return_inverse=True, return_counts=True)
+    tied = (cnt[inv] > 1)[idx]                          # entries of labels sharing a first row and a count
+    h = np.zeros(n_labels, np.uint64)
+    if tied.any():
+        mix = (rows[tied].astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+        np.add.at(h, idx[tied], mix ^ (mix >> np.uint64(29)))
+    rank = np.empty(n_labels, np.int64); rank[np.lexsort((h, -count, first))] = np.arange(n_labels)
+    return rank[idx], rank
+
+def _df_labels(df, label_col, label_delim):
+    "Parsed labels of `df`: a column (with `label_delim`, of delimited strings) or a list of 0/1 columns (named after them)."
+    cols = list(label_col) if isinstance(label_col, (list, tuple)) else [label_col]
+    check_cols(df, cols)
+    if isinstance(label_col, (list, tuple)): return parse_labels(df[cols].to_numpy())[:2] + (cols,)
+    return parse_labels(df[label_col], label_delim)
 
 # %% ../nbs/01_folds.ipynb #7f0b47c0
 def _gather(indptr, indices, rows):
@@ -90,48 +237,61 @@ def _waterfill(n, want, tie, rng):
 
 # %% ../nbs/01_folds.ipynb #8a507b00
 def _deal(indptr, indices, data, n_labels, w, k, rng, unit):
-    "Iterative stratification of items (rows of a CSR count matrix, item weights `w`) into `k` folds."
+    "Iterative stratification (Sechidis 2011) of items (rows of a CSR count matrix, item weights `w`) into `k` folds."
     n = len(w)
-    csc = sp.csr_matrix((data, indices, indptr), shape=(n, n_labels)).tocsc()
+    csc = sp.csr_matrix((data, indices, indptr), shape=(n, n_labels)).tocsc()   # label -> its items
     total = np.bincount(indices, weights=data, minlength=n_labels)
-    want = np.outer(np.full(k, 1 / k), total)   # fold x label: how many more of each label a fold wants
-    want_n = np.full(k, w.sum() / k)            # how many more items (rows) a fold wants
-    left = total.copy()                          # label counts still to deal
+    want = np.outer(np.full(k, 1 / k), total)   # c_j^l: how many more of label l fold j wants (r_j = 1/k)
+    want_n = np.full(k, w.sum() / k)            # c_j: how many more items (rows) fold j wants
+    left = total.copy()                         # label counts not dealt yet
     fold = np.full(n, -1, dtype=np.int64)
     tie = rng.random(n_labels)
     while (live := np.flatnonzero(left > 0)).size:
-        l = live[np.lexsort((tie[live], left[live]))[0]]    # the rarest label left
-        S = csc.indices[csc.indptr[l]:csc.indptr[l + 1]]
-        cnt = csc.data[csc.indptr[l]:csc.indptr[l + 1]]
-        free = fold[S] < 0; S, cnt = S[free], cnt[free]
-        pos, col, j = _gather(indptr, indices, S)
-        if unit:  # all weights 1: water-fill, then deal along the rarest other label
-            other = col != l   # ties go to the folds that want this batch's other labels most, then items
-            co = want @ np.bincount(col[other], minlength=n_labels)
-            a = _waterfill(len(S), want[:, l], co * (n + 1) + want_n, rng)
-            key = np.full(len(S), np.inf)
-            np.minimum.at(key, pos[other], left[col[other]] * n_labels + col[other])
-            f_of = np.empty(len(S), np.int64)
-            f_of[np.lexsort((rng.random(len(S)), key))] = _interleave(a, rng)
-        else:     # weighted items (groups): largest first, each to the fold that wants this label most
-            o = np.lexsort((rng.random(len(S)), -cnt)); inv = np.empty_like(o); inv[o] = np.arange(len(o))
-            S, cnt, pos = S[o], cnt[o], inv[pos]
-            wl, wn, tb, f_of = want[:, l].tolist(), want_n.tolist(), rng.random(k).tolist(), np.empty(len(S), np.int64)
-            for i, (c, wi) in enumerate(zip(cnt.tolist(), w[S].tolist())):
-                f = max(range(k), key=lambda g: (wl[g], wn[g], tb[g]))
-                f_of[i] = f; wl[f] -= c; wn[f] -= wi
+        l = live[np.lexsort((tie[live], left[live]))[0]]            # the label with the fewest items left, ties at random
+        S, cnt = csc.indices[csc.indptr[l]:csc.indptr[l + 1]], csc.data[csc.indptr[l]:csc.indptr[l + 1]]
+        free = fold[S] < 0; S, cnt = S[free], cnt[free]             # D^l: its items not dealt yet
+        pos, col, j = _gather(indptr, indices, S)                   # their entries, every label they carry
+        if unit: f_of = _take_unit(S, pos, col, l, want, want_n, left, n, rng)
+        else: S, pos, f_of = _take_weighted(S, cnt, pos, w, want[:, l], want_n, rng)
         fold[S] = f_of
+        # update c_j^l for every label the dealt items carry, and c_j
         want -= np.bincount(f_of[pos] * n_labels + col, weights=data[j], minlength=k * n_labels).reshape(k, n_labels)
         want_n -= np.bincount(f_of, weights=w[S], minlength=k)
-        left -= np.bincount(col, weights=data[j], minlength=n_labels)
-        left[l] = 0
-    rest = np.flatnonzero(fold < 0)   # items without labels: by the folds' wanted sizes
+        left -= np.bincount(col, weights=data[j], minlength=n_labels); left[l] = 0
+    _deal_rest(fold, w, want_n, unit, rng)
+    return fold
+
+# %% ../nbs/01_folds.ipynb #a000000d
+def _take_unit(S, pos, col, l, want, want_n, left, n, rng):
+    "Folds of the unit items `S` of label `l`: water-filled counts per fold, dealt along each item's rarest other label."
+    n_labels = want.shape[1]; other = col != l
+    co = want @ np.bincount(col[other], minlength=n_labels)          # how much each fold wants the batch's other labels
+    a = _waterfill(len(S), want[:, l], co * (n + 1) + want_n, rng)
+    key = np.full(len(S), np.inf)                                     # rarest other label of each item (none: last)
+    np.minimum.at(key, pos[other], left[col[other]] * n_labels + col[other])
+    f_of = np.empty(len(S), np.int64)
+    f_of[np.lexsort((rng.random(len(S)), key))] = _interleave(a, rng)
+    return f_of
+
+def _take_weighted(S, cnt, pos, w, want_l, want_n, rng):
+    "Items `S` (with `cnt` of the label) largest first, each to the fold that wants the label most (ties: most items, then random)."
+    k = len(want_n)
+    o = np.lexsort((rng.random(len(S)), -cnt)); inv = np.empty_like(o); inv[o] = np.arange(len(o))
+    S, cnt, pos = S[o], cnt[o], inv[pos]
+    wl, wn, tb, f_of = want_l.tolist(), want_n.tolist(), rng.random(k).tolist(), np.empty(len(S), np.int64)
+    for i, (c, wi) in enumerate(zip(cnt.tolist(), w[S].tolist())):
+        f = max(range(k), key=lambda g: (wl[g], wn[g], tb[g]))
+        f_of[i] = f; wl[f] -= c; wn[f] -= wi
+    return S, pos, f_of
+
+def _deal_rest(fold, w, want_n, unit, rng):
+    "Items without labels, by the folds' wanted sizes (in place)."
+    rest = np.flatnonzero(fold < 0); k = len(want_n)
     if rest.size and unit: fold[rest[rng.permutation(len(rest))]] = _interleave(_waterfill(len(rest), want_n, want_n, rng), rng)
     elif rest.size:
         wn, tb = want_n.tolist(), rng.random(k).tolist()
         for i in rest[np.lexsort((rng.random(len(rest)), -w[rest]))].tolist():
             f = max(range(k), key=lambda g: (wn[g], tb[g])); fold[i] = f; wn[f] -= w[i]
-    return fold
 
 # %% ../nbs/01_folds.ipynb #7ba88599
 def _even_sizes(fold, indptr, indices, n_labels, k, rng):
@@ -140,12 +300,12 @@ def _even_sizes(fold, indptr, indices, n_labels, k, rng):
     if size.max() - size.min() <= 1: return fold
     fold = fold.copy()
     target = np.full(k, n // k); target[np.argsort(-size, kind='stable')[:n % k]] += 1
-    M = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n, n_labels))
+    M = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n, n_labels))   # M: item x label incidence
     rows = np.repeat(np.arange(n), np.diff(indptr))
-    excess = np.zeros((k, n_labels)); np.add.at(excess, (fold[rows], indices), 1)
+    excess = np.zeros((k, n_labels)); np.add.at(excess, (fold[rows], indices), 1)     # fold x label: count - its share
     excess -= np.outer(target / n, np.bincount(indices, minlength=n_labels))
     nlab = 2.0 * np.diff(indptr) + rng.random(n) * 1e-6
-    def cost(items, dst):  # change of sum(excess^2) when an item leaves its fold f for g: sum over labels of 2(e_g - e_f) + 2
+    def cost(items, dst):  # change of sum(excess^2) when an item leaves its fold f for g: sum over its labels of 2(e_g - e_f) + 2
         E = np.asarray(M[items] @ excess.T)
         return 2 * (E[:, dst] - E[np.arange(len(items)), fold[items]][:, None]) + nlab[items, None]
     # shortlist: in each surplus fold, the items cheapest to move now; then exact greedy moves within it
@@ -165,23 +325,65 @@ def _even_sizes(fold, indptr, indices, n_labels, k, rng):
     return fold
 
 # %% ../nbs/01_folds.ipynb #39724135
-def _refine(gfold, V, w, k, rng, max_moves=1000):
-    "Move single groups between folds while that lowers sum((label count - overall share * fold size)^2)."
-    G = V.shape[0]; gfold = gfold.copy(); ar = np.arange(G)
-    p = np.asarray(V.sum(0)).ravel() / w.sum()
-    E = np.zeros((k, V.shape[1]))   # fold x label: count minus its share of the fold's size
-    np.add.at(E, (gfold[np.repeat(ar, np.diff(V.indptr))], V.indices), V.data)
-    E -= np.outer(np.bincount(gfold, weights=w, minlength=k), p)
-    # a group u = v - p*w leaving f for h changes the objective by 2 u.(e_h - e_f) + 2 |u|^2
-    sq = 2 * (np.asarray(V.multiply(V).sum(1)).ravel() - 2 * w * (V @ p) + w ** 2 * (p @ p)) + rng.random(G) * 1e-9
-    for _ in range(max_moves):
-        D = 2 * (np.asarray(V @ E.T) - w[:, None] * (E @ p)[None, :])
-        delta = D - D[ar, gfold][:, None] + sq[:, None]; delta[ar, gfold] = np.inf
-        g, h = np.unravel_index(np.argmin(delta), delta.shape)
-        if delta[g, h] >= -1e-9: break
+def _best_swap(members, delta, udot, k, m=32):
+    "The best exchange of two groups between two folds, among the `m` groups of each fold cheapest to move to the other: (change, g, h, g2, f)."
+    best = (np.inf, 0, 0, 0, 0)
+    for f in range(k):
+        for h in range(f + 1, k):
+            A, B = members[f], members[h]
+            if not len(A) or not len(B): continue
+            A = A[np.argsort(delta[A, h], kind='stable')[:m]]; B = B[np.argsort(delta[B, f], kind='stable')[:m]]
+            tot = delta[A, h][:, None] + delta[B, f][None, :] - 4 * udot(A, B)
+            i, j = np.unravel_index(np.argmin(tot), tot.shape)
+            if tot[i, j] < best[0]: best = (tot[i, j], A[i], h, B[j], f)
+    return best
+
+# %% ../nbs/01_folds.ipynb #a000000e
+def _refine(gfold, V, w, k, rng, max_moves=2000):
+    "Move or swap single groups between folds while that lowers sum(E**2): label counts off their share of the fold, fold sizes off n/k."
+    # Group g is the vector u_g = (v_g - p*w_g, w_g), p the labels' overall shares; fold f's E_f = sum of its u_g - (0, n/k).
+    # Moving g from f to h changes sum|E|^2 by 2 u_g.(E_h - E_f) + 2|u_g|^2; swapping g (in f) with g2 (in h) by both moves' changes - 4 u_g.u_g2.
+    G = V.shape[0]; ar = np.arange(G); gfold = gfold.copy(); n = w.sum()
+    p = np.asarray(V.sum(0)).ravel() / n; Vp, pp = V @ p, p @ p
+    E = np.zeros((k, V.shape[1])); np.add.at(E, (gfold[np.repeat(ar, np.diff(V.indptr))], V.indices), V.data)
+    S = np.bincount(gfold, weights=w, minlength=k); E -= np.outer(S, p); S -= n / k   # E: label part, S: size part of E_f
+    sq = 2 * (np.asarray(V.multiply(V).sum(1)).ravel() - 2 * w * Vp + w ** 2 * (pp + 1)) + rng.random(G) * 1e-9  # 2|u_g|^2, tie-break
+    udot = lambda A, B: (V[A] @ V[B].T).toarray() - np.outer(Vp[A], w[B]) - np.outer(w[A], Vp[B]) + np.outer(w[A], w[B]) * (pp + 1)
+    def move(g, h):
         u = -p * w[g]; u[V.indices[V.indptr[g]:V.indptr[g + 1]]] += V.data[V.indptr[g]:V.indptr[g + 1]]
-        E[gfold[g]] -= u; E[h] += u; gfold[g] = h
+        E[gfold[g]] -= u; E[h] += u; S[gfold[g]] -= w[g]; S[h] += w[g]; gfold[g] = h
+    for _ in range(max_moves):
+        D = 2 * (np.asarray(V @ E.T) - np.outer(w, E @ p - S))                       # D[g, h] = 2 u_g.E_h
+        delta = D - D[ar, gfold][:, None] + sq[:, None]; delta[ar, gfold] = np.inf    # change if g moves to h
+        g, h = np.unravel_index(np.argmin(delta), delta.shape)
+        swap = _best_swap([np.flatnonzero(gfold == f) for f in range(k)], delta, udot, k)
+        if min(delta[g, h], swap[0]) >= -1e-9: break
+        if delta[g, h] <= swap[0]: move(g, h)
+        else: move(swap[1], swap[2]); move(swap[3], swap[4])
     return gfold
+
+# %% ../nbs/01_folds.ipynb #a000000f
+def _group_codes(groups, n, n_splits):
+    "Codes (first-seen order) of `groups`, checked: 1-D, one per row, no NaN, at least `n_splits` distinct."
+    g = np.asarray(groups.detach().cpu().numpy() if isinstance(groups, torch.Tensor) else groups)
+    if g.ndim != 1: raise ValueError(f"groups must be 1-D, one group per row; got shape {g.shape}")
+    if len(g) != n: raise ValueError(f"groups has {len(g)} entries but y has {n} rows")
+    isna = pd.isna(g) if g.dtype.kind in 'Of' else np.zeros(n, bool)
+    if isna.any(): raise bad_rows(isna, 'NaN/None group (give every row a group)')
+    gcode, guniq = pd.factorize(g)
+    if len(guniq) < n_splits: raise ValueError(f"{len(guniq)} groups is fewer than n_splits={n_splits}: lower n_splits")
+    return gcode
+
+def _grouped(ptr, idx, n_labels, gcode, k, rng):
+    "Folds of whole groups: deal the groups (their rows' label counts summed), refine, then give every fold a group."
+    rows = np.repeat(np.arange(len(gcode)), np.diff(ptr)); n_groups = gcode.max() + 1
+    V = sp.csr_matrix((np.ones(len(idx)), (gcode[rows], idx)), shape=(n_groups, n_labels)); V.sum_duplicates(); V.sort_indices()
+    w = np.bincount(gcode).astype(float)
+    gfold = _refine(_deal(V.indptr, V.indices, V.data, n_labels, w, k, rng, unit=False), V, w, k, rng)
+    while (empty := np.flatnonzero(np.bincount(gfold, minlength=k) == 0)).size:
+        big = np.argmax(np.bincount(gfold, minlength=k)); mine = np.flatnonzero(gfold == big)
+        gfold[mine[np.argmin(w[mine])]] = empty[0]
+    return gfold[gcode]
 
 # %% ../nbs/01_folds.ipynb #018a529d
 def _pairs(indptr, indices, n_labels):
@@ -191,223 +393,75 @@ def _pairs(indptr, indices, n_labels):
     npart = np.repeat(lens, lens) - t - 1                           # partners after this entry
     first = np.repeat(np.arange(len(indices)), npart)
     second = first + np.arange(npart.sum()) - np.repeat(np.cumsum(npart) - npart, npart) + 1
-    uniq, pid = np.unique(indices[first] * n_labels + indices[second], return_inverse=True)
+    a, b = indices[first], indices[second]
+    uniq, pid = np.unique(np.minimum(a, b) * n_labels + np.maximum(a, b), return_inverse=True)   # a pair whatever the order in its row
     rows = np.concatenate([np.repeat(np.arange(n), lens), np.repeat(np.repeat(np.arange(n), lens), npart)])
     cols = np.concatenate([indices, n_labels + pid])
     o = np.lexsort((cols, rows))
     return np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]), cols[o], n_labels + len(uniq)
 
-# %% ../nbs/01_folds.ipynb #aaebaad6
-def _check_n_splits(n_splits, n):
-    if not isinstance(n_splits, (int, np.integer)) or isinstance(n_splits, bool) or n_splits < 2:
-        raise ValueError(f"n_splits must be an int >= 2, got {n_splits!r}")
-    if n_splits > n: raise ValueError(f"n_splits={n_splits} is more than the number of rows ({n})")
+def _deal_classes(codes, k, rng):
+    "Exact single-label folds: shuffle within each class, then deal round-robin through the classes in turn."
+    n = len(codes); perm = rng.permutation(n)
+    key = codes[perm].astype(np.uint16) if codes.max(initial=0) < 2**16 else codes[perm]   # 16-bit keys take numpy's radix sort
+    ordr = perm[np.argsort(key, kind='stable')]
+    fold = np.empty(n, np.int64); fold[ordr] = rng.permutation(k)[(np.arange(n) + rng.integers(k)) % k]
+    return fold
 
+# %% ../nbs/01_folds.ipynb #a0000012
 def _warn_rare(counts, names, n_splits, what='class'):
     rare = [(names[i], int(c)) for i, c in enumerate(counts) if 0 < c < n_splits]
     if rare:
-        shown = ', '.join(f'{nm!r} ({c})' for nm, c in rare[:10]) + (f' and {len(rare) - 10} more' if len(rare) > 10 else '')
+        shown = ', '.join(f'{_py(nm)!r} ({c})' for nm, c in rare[:10]) + (f' and {len(rare) - 10} more' if len(rare) > 10 else '')
         warnings.warn(f"{what} with fewer members than n_splits={n_splits}: {shown}; "
-                      f"their members are spread one per fold, so some folds have none", UserWarning, stacklevel=3)
+                      f"their members are spread one per fold, so some folds have none", UserWarning, stacklevel=4)
 
-def stratified_folds(y, # 1-D labels, 2-D multi-hot (dense or sparse), or a sequence of label lists
-                     n_splits:int=5, # Number of folds
-                     groups=None, # Optional group of each row: a group never straddles folds
-                     seed:int|None=None, # Seed of a local generator (no global RNG is touched)
-                     order:int=1, # 2: also stratify label pairs (multi-label)
-                    )->np.ndarray: # Fold id (0..n_splits-1) of each row
-    "Stratified fold ids for single-label, multi-label and grouped data."
-    kind, lab, names = _labels(y)
-    n = len(lab) if kind == 'single' else len(lab[0]) - 1
-    _check_n_splits(n_splits, n)
-    if order not in (1, 2): raise ValueError(f"order must be 1 or 2, got {order!r}")
+def _stratify(parsed, n_splits, groups, seed, order):
+    "`stratified_folds` of labels already parsed by `parse_labels`."
+    kind, lab, names = parsed
+    ptr, idx = (np.arange(len(lab) + 1), lab) if kind == 'single' else lab
+    n, n_labels = len(ptr) - 1, len(names)
+    n_splits = check_int(n_splits, 'n_splits', min=2)
+    if n_splits > n: raise ValueError(f"n_splits={n_splits} is more than the number of rows ({n})")
+    seed = check_seed(seed); check_choice(order, 'order', (1, 2))
+    gcode = None if groups is None else _group_codes(groups, n, n_splits)
+    idx, rank = _by_first_use(ptr, idx, n_labels)
+    _warn_rare(np.bincount(idx, minlength=n_labels), [names[i] for i in np.argsort(rank)], n_splits, 'class' if kind == 'single' else 'label(s)')
     rng = np.random.default_rng(seed)
-    if groups is not None:
-        g = np.asarray(groups.detach().cpu().numpy() if isinstance(groups, torch.Tensor) else groups)
-        if len(g) != n: raise ValueError(f"groups has {len(g)} entries but y has {n} rows")
-        isna = pd.isna(g) if g.dtype.kind in 'Of' else np.zeros(n, bool)
-        if isna.any(): raise _bad_rows(isna, 'NaN/None group')
-        gcode, guniq = pd.factorize(g)
-        if len(guniq) < n_splits: raise ValueError(f"{len(guniq)} groups is fewer than n_splits={n_splits}")
-    if kind == 'single':
-        _warn_rare(np.bincount(lab, minlength=len(names)), names, n_splits)
-        if groups is None:  # exact: shuffle within each class, deal round-robin across the classes in turn
-            perm = rng.permutation(n)
-            ordr = perm[np.argsort(lab[perm], kind='stable')]
-            fold = np.empty(n, np.int64); fold[ordr] = rng.permutation(n_splits)[(np.arange(n) + rng.integers(n_splits)) % n_splits]
-            return fold
-        ptr, idx = np.arange(n + 1), lab
-        n_labels = len(names)
-    else:
-        ptr, idx = lab; n_labels = len(names)
-        _warn_rare(np.bincount(idx, minlength=n_labels), names, n_splits, 'label(s)')
-        if order == 2: ptr, idx, n_labels = _pairs(ptr, idx, n_labels)
-    if groups is None:
-        fold = _deal(ptr, idx, np.ones(len(idx)), n_labels, np.ones(n), n_splits, rng, unit=True)
-        return _even_sizes(fold, ptr, idx, n_labels, n_splits, rng)
-    # groups: the items are the groups, with label counts summed over their rows
-    rows = np.repeat(np.arange(n), np.diff(ptr))
-    G = sp.csr_matrix((np.ones(len(idx)), (gcode[rows], idx)), shape=(len(guniq), n_labels)); G.sum_duplicates(); G.sort_indices()
-    w = np.bincount(gcode).astype(float)
-    gfold = _deal(G.indptr, G.indices, G.data, n_labels, w, n_splits, rng, unit=False)
-    gfold = _refine(gfold, G, w, n_splits, rng)
-    while (empty := np.flatnonzero(np.bincount(gfold, minlength=n_splits) == 0)).size:   # every fold gets a group
-        big = np.argmax(np.bincount(gfold, minlength=n_splits)); mine = np.flatnonzero(gfold == big)
-        gfold[mine[np.argmin(w[mine])]] = empty[0]
-    return gfold[gcode]
+    if kind == 'single' and gcode is None: return _deal_classes(idx, n_splits, rng)
+    if kind == 'multi' and order == 2: ptr, idx, n_labels = _pairs(ptr, idx, n_labels)
+    if gcode is not None: return _grouped(ptr, idx, n_labels, gcode, n_splits, rng)
+    fold = _deal(ptr, idx, np.ones(len(idx)), n_labels, np.ones(n), n_splits, rng, unit=True)
+    return _even_sizes(fold, ptr, idx, n_labels, n_splits, rng)
 
-# %% ../nbs/01_folds.ipynb #aa6250bb
-def fold_deviation(y, # Labels, as for `stratified_folds`
-                   folds, # Fold id of each row
-                   order:int=1 # 2: over label pairs instead of labels
-                  )->float:
-    "Worst |share of a label in a fold - its share overall|, over folds and labels (or label pairs)."
-    kind, lab, names = _labels(y)
-    folds = np.asarray(folds); n = len(folds)
-    if kind == 'single': ptr, idx, L = np.arange(n + 1), lab, len(names)
-    else: (ptr, idx), L = lab, len(names)
-    if order == 2:
-        ptr, idx, L2 = _pairs(ptr, idx, L)
-        keep = idx >= L; rows = np.repeat(np.arange(n), np.diff(ptr))[keep]; idx, L = idx[keep] - L, L2 - L
-    else: rows = np.repeat(np.arange(n), np.diff(ptr))
-    k = folds.max() + 1; size = np.bincount(folds, minlength=k)
-    cnt = np.bincount(folds[rows] * L + idx, minlength=k * L).reshape(k, L)
-    return float(np.abs(cnt / size[:, None] - cnt.sum(0) / n).max()) if L else 0.
+# %% ../nbs/01_folds.ipynb #aa6250bc
+def _fold_ids(folds, n:int, what:str='folds')->np.ndarray:
+    "`folds` as int fold ids, one per row, or an error naming the rows that are not integers >= 0."
+    f = np.asarray(folds.detach().cpu().numpy() if isinstance(folds, torch.Tensor) else folds)
+    if f.ndim != 1 or len(f) != n: raise ValueError(f"{what} must be 1-D with one fold id per row ({n} rows); got shape {f.shape}")
+    if f.dtype.kind in 'iuf': num = f.astype(float)
+    elif f.dtype.kind == 'O': num = np.array([o if isinstance(o, numbers.Real) and not isinstance(o, bool) else np.nan for o in f], float)
+    else: num = np.full(n, np.nan)    # strings, bools, dates: not fold ids
+    bad = ~np.isfinite(num) | (num % 1 != 0) | (num < 0)
+    if bad.any(): raise bad_rows(bad, f"{what} must be integer fold ids >= 0 (a NaN marks a row without a fold: assign one or drop the row); "
+                                     f"other values ({_py(f[bad][0])!r}, ...)")
+    return num.astype(np.int64)
 
-# %% ../nbs/01_folds.ipynb #377ebb36
-def _check_cols(df, cols):
-    missing = [c for c in cols if c is not None and c not in df.columns]
-    if missing: raise ValueError(f"column(s) {missing} not in the DataFrame (columns: {list(df.columns)})")
-
-def _df_labels(df, label_col, label_delim):
-    "Labels of `df` for `stratified_folds`: a column, a delimited column, or several 0/1 columns."
-    if isinstance(label_col, (list, tuple)):
-        _check_cols(df, label_col); return df[list(label_col)].to_numpy()
-    _check_cols(df, [label_col])
-    y = df[label_col]
-    if label_delim is None: return y.to_numpy()
-    if y.isna().any(): raise _bad_rows(y.isna().to_numpy(), f'NaN/None in {label_col!r}')
-    return [[l for l in str(o).split(label_delim) if l != ''] for o in y]
-
-def add_folds(df:pd.DataFrame, # Items, one row each
-              n_splits:int=5, # Number of folds
-              label_col='label', # Label column (or a list of 0/1 columns for multi-label)
-              label_delim:str|None=None, # Delimiter of multi-label strings, e.g. ' '
-              group_col:str|None=None, # Column of groups that must not straddle folds
-              seed:int|None=None, # Seed of a local generator
-              fold_col:str='fold', # Name of the new column
-              order:int=1 # 2: stratify label pairs too
-             )->pd.DataFrame:
-    "A copy of `df` with an int column `fold_col` (0..n_splits-1) of stratified folds."
-    y = _df_labels(df, label_col, label_delim)
-    _check_cols(df, [group_col])
-    groups = None if group_col is None else df[group_col].to_numpy()
-    out = df.copy()
-    out[fold_col] = stratified_folds(y, n_splits, groups=groups, seed=seed, order=order)
-    return out
-
-# %% ../nbs/01_folds.ipynb #a49890cc
-def FoldSplitter(fold:int, # The validation fold
-                 col:str='fold' # Column holding fold ids
-                ):
-    "Split a DataFrame of items on its fold column: rows of `fold` are validation."
-    def _inner(o):
-        if not isinstance(o, pd.DataFrame): raise TypeError(f"FoldSplitter needs the items as a DataFrame with a {col!r} column, got {type(o).__name__}")
-        _check_cols(o, [col])
-        present = np.unique(o[col].to_numpy())
-        if fold not in present: raise ValueError(f"fold {fold!r} not in column {col!r} (folds present: {present.tolist()})")
-        return ColSplitter(col, on=fold)(o)
-    return _inner
-
-# %% ../nbs/01_folds.ipynb #2da4a365
-_kfold_cache = {}
-
-class KFoldSplitter:
-    "A DataBlock splitter that stratifies items into folds once (cached) and returns fold `fold` as validation."
-    def __init__(self, fold:int, # The validation fold
-                 n_splits:int=5, # Number of folds
-                 get_y=None, # Function from item to label (or list of labels); default: the item is its label
-                 get_group=None, # Function from item to group
-                 seed:int|None=None, # Seed; None means 0, so every fold's splitter agrees
-                 order:int=1): # 2: stratify label pairs
-        if not 0 <= fold < n_splits: raise ValueError(f"fold must be in 0..{n_splits - 1}, got {fold!r}")
-        self.fold, self.n_splits, self.get_y, self.get_group, self.order = fold, n_splits, get_y, get_group, order
-        self.seed = 0 if seed is None else seed
-
-    def folds(self, items)->np.ndarray:
-        "Fold id of every item (computed once per items, labelling functions and settings)."
-        h = hashlib.sha1('\x00'.join(map(str, items)).encode()).hexdigest()
-        key = (h, self.n_splits, self.seed, self.order, getattr(self.get_y, '__qualname__', repr(self.get_y)),
-               getattr(self.get_group, '__qualname__', repr(self.get_group)))
-        if key not in _kfold_cache:
-            get_y = self.get_y or (lambda o: o)
-            y = [get_y(o) for o in items]
-            groups = None if self.get_group is None else [self.get_group(o) for o in items]
-            _kfold_cache[key] = stratified_folds(y, self.n_splits, groups=groups, seed=self.seed, order=self.order)
-        return _kfold_cache[key]
-
-    def __call__(self, items):
-        f = self.folds(items)
-        return np.flatnonzero(f != self.fold).tolist(), np.flatnonzero(f == self.fold).tolist()
-
-# %% ../nbs/01_folds.ipynb #61c16bed
-class MultilabelStratifiedKFold(BaseCrossValidator):
-    "Stratified k-fold for multi-label (and single-label) `y`, optionally grouped, with scikit-learn's API."
-    def __init__(self, n_splits:int=5, # Number of folds
-                 shuffle:bool=True, # False: a fixed order (seed 0), `random_state` ignored
-                 random_state:int|None=None, # Seed of a local generator
-                 order:int=1): # 2: stratify label pairs
-        self.n_splits, self.shuffle, self.random_state, self.order = n_splits, shuffle, random_state, order
-
-    def get_n_splits(self, X=None, y=None, groups=None): return self.n_splits
-
-    def split(self, X, y, groups=None):
-        "Yield (train, test) index arrays, one pair per fold."
-        n = X.shape[0] if hasattr(X, 'shape') else len(X)
-        ylen = y.shape[0] if hasattr(y, 'shape') else len(y)
-        if ylen != n: raise ValueError(f"X has {n} rows but y has {ylen}")
-        f = stratified_folds(y, self.n_splits, groups=groups, seed=self.random_state if self.shuffle else 0, order=self.order)
-        for k in range(self.n_splits): yield np.flatnonzero(f != k), np.flatnonzero(f == k)
-
-# %% ../nbs/01_folds.ipynb #60911b9f
-def fold_report(df:pd.DataFrame, # Items with a fold column
-                label_col='label', # Label column (or list of 0/1 columns)
-                fold_col:str='fold', # Fold column
-                label_delim:str|None=None # Delimiter of multi-label strings
-               )->pd.DataFrame:
-    "Per-fold size, label counts and worst share deviation from the whole (last row: `all`)."
-    _check_cols(df, [fold_col])
-    kind, lab, names = _labels(_df_labels(df, label_col, label_delim))
-    n, folds = len(df), df[fold_col].to_numpy()
-    ptr, idx = (np.arange(n + 1), lab) if kind == 'single' else lab
-    rows = np.repeat(np.arange(n), np.diff(ptr))
+def _fold_counts(ptr, idx, n_labels, folds):
+    "Fold ids present, each one's size, and its fold x label count matrix."
     fids, fpos = np.unique(folds, return_inverse=True)
-    cnt = np.bincount(fpos[rows] * len(names) + idx, minlength=len(fids) * len(names)).reshape(len(fids), len(names))
-    size = np.bincount(fpos, minlength=len(fids))
-    dev = np.abs(cnt / size[:, None] - cnt.sum(0) / n).max(1) if len(names) else np.zeros(len(fids))
-    rep = pd.DataFrame(cnt, index=pd.Index(fids.tolist(), name=fold_col), columns=[str(c) for c in names])
-    rep.insert(0, 'n', size); rep['max_dev'] = dev
-    tot = rep.sum(numeric_only=True); tot['max_dev'] = dev.max() if len(dev) else 0.
-    rep.loc['all'] = tot
-    return rep
+    rows = np.repeat(np.arange(len(folds)), np.diff(ptr))
+    cnt = np.bincount(fpos[rows] * n_labels + idx, minlength=len(fids) * n_labels).reshape(len(fids), n_labels)
+    return fids, np.bincount(fpos, minlength=len(fids)), cnt
 
-# %% ../nbs/01_folds.ipynb #fbe24232
-def plot_folds(df:pd.DataFrame, # Items with a fold column
-               label_col='label', # Label column (or list of 0/1 columns)
-               fold_col:str='fold', # Fold column
-               label_delim:str|None=None, # Delimiter of multi-label strings
-               ax=None, # Matplotlib axes to draw on
-               figsize=(8, 4) # Figure size when `ax` is None
-              ):
-    "A stacked bar per fold (and the whole data) of each label's share: stratified folds look alike."
-    import matplotlib.pyplot as plt
-    rep = fold_report(df, label_col, fold_col, label_delim)
-    share = rep.drop(columns=['n', 'max_dev']).div(rep['n'], axis=0)
-    if ax is None: _, ax = plt.subplots(figsize=figsize)
-    bottom = np.zeros(len(share)); cmap = plt.get_cmap('tab20')
-    for i, c in enumerate(share.columns):
-        ax.bar([str(o) for o in share.index], share[c], bottom=bottom, label=c, color=cmap(i % 20)); bottom += share[c].to_numpy()
-    ax.set_xlabel(fold_col); ax.set_ylabel('share of rows' if label_delim is None and not isinstance(label_col, (list, tuple)) else 'labels per row')
-    ax.set_title(f'label share per fold (worst deviation {rep.loc["all", "max_dev"]:.4f})')
-    if len(share.columns) <= 20: ax.legend(loc='center left', bbox_to_anchor=(1, 0.5), fontsize='small')
-    return ax
+def _n_rows(o, name):
+    if o is None: raise ValueError(f"{name} is None: pass {'the samples (or `np.zeros(len(y))`)' if name == 'X' else 'the labels to stratify'}")
+    return o.shape[0] if hasattr(o, 'shape') else len(o)
+
+@patch
+def _seed(self:MultilabelStratifiedKFold):
+    "The seed of one `split`: fixed without shuffling; drawn from `random_state` when it is a generator."
+    rs = self.random_state
+    if not self.shuffle: return 0
+    if isinstance(rs, np.random.RandomState): return int(rs.randint(2**31 - 1))
+    return int(rs.integers(2**63 - 1)) if isinstance(rs, np.random.Generator) else rs
