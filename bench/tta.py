@@ -7,7 +7,8 @@ puts it in a Learner whose DataLoaders read the PNG files through fastai's pipel
    and `ensemble_tta` of 5 models x 2 views vs five `learn.tta(n=2)` calls (median of `--repeats`, interleaved;
    process CPU seconds and wall seconds, ratios ours / fastai);
 2. accuracy on the 10,000 test images: no TTA, fastai tta (n=2 run twice to show it is not repeatable; n=8),
-   ours with flip (four merges) / d4 / five_crop / scale.
+   ours with flip (four merges) / d4 / five_crop / scale / auto (the views of the training augmentation).
+The figures and what they mean: bench/tta.md.
 The trained model is cached in ~/.fastaug/bench/ (--retrain to train again).
 Runs on CUDA when available (model and batches on the GPU; decoding stays on the CPU workers).
 """
@@ -16,7 +17,7 @@ import torch.nn.functional as F
 import numpy as np, pandas as pd, torch, torch.nn as nn, fastai
 from fastai.vision.all import *
 from fastaug.data import fashion_mnist, data_home, FASHION_CLASSES
-from fastaug.tta import tta, ensemble_tta
+from fastaug.tta import tta, ensemble_tta, auto_views
 
 MEAN, STD = 0.286, 0.353
 AUGS = lambda: aug_transforms(max_rotate=10., max_zoom=1.1, max_warp=0., p_lighting=0.)
@@ -138,9 +139,10 @@ def main(repeats=3, epochs=2, n_train=30_000, skip_accuracy=False, skip_speed=Fa
             a, _ = learn.tta(dl=dl, n=8)
             rows.append(('fastai tta(n=8)', acc(a, t0), ''))
         for i, (v, m) in enumerate([('flip', 'mean'), ('flip', 'gmean'), ('flip', 'max'), ('flip', 'tsharpen'),
-                                    ('d4', 'mean'), ('five_crop', 'mean'), ('scale', 'mean')]):
+                                    ('d4', 'mean'), ('five_crop', 'mean'), ('scale', 'mean'), ('auto', 'mean')]):
             a, t = tta(learn, dl, views=v, merge=m)
             note = ('identical' if torch.equal(a, tta(learn, dl, views=v, merge=m)[0]) else 'DIFFERS') if i == 0 else ''
+            if v == 'auto': note = f"views from the training augmentation: '{auto_views(learn)}'"
             rows.append((f"ours views='{v}', merge='{m}'", acc(a, t), note))
         print(f"\nAccuracy on the 10,000 Fashion-MNIST test images (small CNN, {epochs} epochs on {n_train} images):\n")
         print("| method | accuracy | repeat call |")

@@ -13,9 +13,11 @@ __all__ = ['is_listlike', 'check_int', 'check_real', 'check_prob', 'check_choice
            'parse_labels', 'DeviceGenerators', 'file_keys']
 
 # %% ../nbs/00_core.ipynb #aac58ab7
+_LISTLIKE = (list, tuple, set, frozenset, np.ndarray, pd.Series)
+
 def is_listlike(o)->bool:
     "Whether `o` is a list-like container of labels (list, tuple, set, array, Series)."
-    return isinstance(o, (list, tuple, set, frozenset, np.ndarray, pd.Series))
+    return isinstance(o, _LISTLIKE)
 
 def _is_int(v)->bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
@@ -151,19 +153,20 @@ def parse_labels(y, # 1-D labels, 2-D multi-hot (dense, sparse or tensor), label
                 )->tuple: # ('single', codes, classes) or ('multi', (indptr, indices), label_names)
     "Parse labels once, the same way everywhere: `('single', codes, classes)` or `('multi', (indptr, indices), names)`."
     if isinstance(y, torch.Tensor): y = y.detach().cpu().numpy()
-    if isinstance(y, pd.DataFrame): y = y.to_numpy()
+    if isinstance(y, (pd.DataFrame, pd.Series, pd.Index)): y = y.to_numpy()
     if label_delim is not None: return ('multi', *_lists(_split_delim(y, label_delim)))
     if sp.issparse(y) or (isinstance(y, np.ndarray) and y.ndim == 2): return ('multi', *_multi_hot(y))
     if isinstance(y, (str, bytes)) or not hasattr(y, '__len__'): raise TypeError(f"labels must be a sequence, one per row; got {type(y).__name__}")
-    vals = list(y) if not isinstance(y, np.ndarray) else None
-    if vals is not None and any(is_listlike(o) for o in vals): return ('multi', *_lists(vals))
-    arr = np.asarray(y) if vals is None else pd.Series(vals, dtype=object if any(isinstance(o, str) for o in vals) else None).to_numpy()
-    if arr.ndim == 2: return ('multi', *_multi_hot(arr))
-    if arr.ndim != 1: raise ValueError(f"labels must be 1-D, a 2-D multi-hot array or label lists; got shape {arr.shape}")
-    na = pd.isna(arr) if arr.dtype.kind in 'Of' else np.zeros(len(arr), bool)
+    if not isinstance(y, np.ndarray) or y.dtype == object:
+        types = set(map(type, y))   # one pass in C: label lists, strings, or numbers?
+        if any(issubclass(t, _LISTLIKE) for t in types): return ('multi', *_lists(list(y)))
+        if not isinstance(y, np.ndarray):   # mixed or string values stay Python objects: 1 and '1' are two classes
+            y = np.array(y, dtype=object) if len(types) > 1 or any(issubclass(t, (str, bytes)) for t in types) else np.asarray(y)
+    if y.ndim != 1: raise ValueError(f"labels must be 1-D, a 2-D multi-hot array or label lists; got shape {y.shape}")
+    na = pd.isna(y) if y.dtype.kind in 'Of' else np.zeros(len(y), bool)
     if na.any(): raise bad_rows(na, 'missing (NaN/None) label')
-    try: codes, classes = pd.factorize(arr, sort=True)
-    except TypeError: codes, classes = pd.factorize(arr, sort=False)   # unorderable mix (e.g. 1 and 'a'): first-seen order
+    try: codes, classes = pd.factorize(y, sort=True)
+    except TypeError: codes, classes = pd.factorize(y, sort=False)   # unorderable mix (e.g. 1 and 'a'): first-seen order
     return 'single', codes.astype(np.int64), list(classes)
 
 # %% ../nbs/00_core.ipynb #0b720818

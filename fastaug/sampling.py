@@ -4,183 +4,20 @@
 
 # %% ../nbs/02_sampling.ipynb #d8a44d77
 from __future__ import annotations
-import hashlib, os, warnings
+import os, warnings
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 import numpy as np, pandas as pd, scipy.sparse as sp
 import torch
-from fastai.data.core import TfmdDL
-from .folds import _check_cols, _is_listlike
+from fastcore.basics import store_attr
+from fastcore.meta import delegates
+from fastai.data.core import Datasets
+from fastai.callback.data import WeightedDL
+from .core import check_cols, check_int, check_seed, check_choice, is_listlike, parse_labels, bad_rows, file_keys
 
 # %% auto #0
 __all__ = ['oversample', 'undersample', 'class_weights', 'item_weights', 'WeightedTrainDL', 'weighted_dls', 'balanced_holdout',
            'LeakageError', 'check_leakage']
-
-# %% ../nbs/02_sampling.ipynb #35e77fe7
-def _check_df(df, *cols):
-    "Raise unless `df` is a DataFrame holding every column in `cols`."
-    if not isinstance(df, pd.DataFrame): raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
-    _check_cols(df, cols)
-
-def _parse_labels(y, label_delim=None):
-    "(`classes`, `codes`) for single-label `y`; (`classes`, csr indicator matrix) for lists or `label_delim`-delimited strings."
-    y = pd.Series(y).reset_index(drop=True)
-    bad = np.flatnonzero(y.isna().to_numpy())
-    if len(bad): raise ValueError(f"missing label in {len(bad)} row(s), e.g. position(s) {bad[:5].tolist()}")
-    multi = label_delim is not None or (y.dtype == object and len(y) and _is_listlike(y.iloc[0]))
-    if not multi:
-        try: codes, classes = pd.factorize(y, sort=True)
-        except TypeError as e: raise TypeError(f"labels must be all single values, or all lists; got a mix ({e})") from None
-        return np.asarray(classes), codes.astype(np.int64)
-    if label_delim is not None:
-        notstr = [o for o in y if not isinstance(o, str)]
-        if notstr: raise TypeError(f"label_delim={label_delim!r} needs string labels, got {notstr[0]!r}")
-        lists = [[s for s in o.split(label_delim) if s] for o in y]
-    else:
-        notlist = [o for o in y if not _is_listlike(o)]
-        if notlist: raise TypeError(f"labels mix lists and single values, e.g. {notlist[0]!r}; pass label_delim for delimited strings")
-        lists = [list(o) for o in y]
-    lists = [list(dict.fromkeys(o)) for o in lists]  # a label given twice in a row counts once
-    lens = np.array([len(o) for o in lists], dtype=np.int64)
-    flat = pd.Series([l for o in lists for l in o], dtype=object)
-    codes, classes = pd.factorize(flat, sort=True)
-    indptr = np.r_[0, np.cumsum(lens)]
-    Y = sp.csr_matrix((np.ones(len(codes), np.int64), codes.astype(np.int64), indptr), shape=(len(y), len(classes)))
-    return np.asarray(classes), Y
-
-def _counts(classes, lab):
-    "Rows per class (single-label codes) or positives per label (indicator matrix)."
-    if sp.issparse(lab): return np.asarray(lab.sum(0)).ravel().astype(np.int64)
-    return np.bincount(lab, minlength=len(classes)).astype(np.int64)
-
-def _held_out(df, fold, fold_col):
-    "Boolean mask of the rows whose `fold_col` is `fold` (or one of `fold` when it is list-like)."
-    folds = list(fold) if _is_listlike(fold) else [fold]
-    bad = np.flatnonzero(df[fold_col].isna().to_numpy())
-    if len(bad): raise ValueError(f"column {fold_col!r} has {len(bad)} missing value(s), e.g. at position(s) {bad[:5].tolist()}")
-    present = pd.unique(df[fold_col]).tolist()
-    unknown = [f for f in folds if f not in set(present)]
-    if unknown:
-        try: present = sorted(present)
-        except TypeError: pass
-        raise ValueError(f"fold {unknown[0]!r} not found in column {fold_col!r} (values: {present[:20]})")
-    return df[fold_col].isin(folds).to_numpy()
-
-
-def _training_labels(df, fold, label_col, fold_col, label_delim, verb):
-    "Positions of the training rows (`fold_col` != `fold`), the classes, their labels and per-class counts, or a clear error."
-    trn = np.flatnonzero(~_held_out(df, fold, fold_col))
-    if not len(trn): raise ValueError(f"fold {fold!r} holds every row: no training rows to {verb}")
-    classes, lab = _parse_labels(df[label_col], label_delim)
-    if not len(classes): raise ValueError(f"no labels in column {label_col!r}")
-    lab_t = lab[trn]; counts = _counts(classes, lab_t)
-    if (counts == 0).any():
-        raise ValueError(f"class(es) {classes[counts == 0].tolist()[:10]} have no training rows (only in fold {fold!r}): "
-                         f"they cannot be {verb}d; re-split so every class is in training")
-    return trn, classes, lab_t, counts
-
-# %% ../nbs/02_sampling.ipynb #5838e824
-def _targets(counts, classes, target, over:bool)->np.ndarray:
-    "Rows per class after resampling, from `target` (see above); `over` for oversampling, else undersampling."
-    ext, name = (counts.max(), "'max'") if over else (counts.min(), "'min'")
-    keep = np.maximum if over else np.minimum
-    if isinstance(target, bool): raise TypeError(f"target must be {name}, 'mean', an int, a float or a dict, got {target!r}")
-    if isinstance(target, str):
-        if target == name[1:-1]: return np.full_like(counts, ext)
-        if target == 'mean': return keep(counts, int(round(counts.mean())))
-        raise ValueError(f"target must be {name}, 'mean', an int, a float or a dict, got {target!r}")
-    if isinstance(target, Mapping):
-        idx = {c: i for i, c in enumerate(classes.tolist())}
-        unknown = [k for k in target if k not in idx]
-        if unknown: raise ValueError(f"target names class(es) {unknown[:5]} not among the training classes {classes.tolist()[:20]}")
-        want = counts.copy()
-        for k, v in target.items():
-            if isinstance(v, bool) or not isinstance(v, Integral) or v < 1: raise ValueError(f"target for class {k!r} must be a positive int, got {v!r}")
-            want[idx[k]] = v
-    elif isinstance(target, Integral):
-        if target < 1: raise ValueError(f"target must be a positive number of rows, got {target!r}")
-        want = np.full_like(counts, int(target))
-    elif isinstance(target, Real):
-        if not np.isfinite(target) or target <= 0: raise ValueError(f"target ratio must be a positive finite float, got {target!r}")
-        t = int(round(target * ext))
-        if t < 1: raise ValueError(f"target ratio {target!r} of {ext} rows rounds to {t} rows")
-        return keep(counts, t)
-    else: raise TypeError(f"target must be {name}, 'mean', an int, a float or a dict, got {target!r}")
-    wrong = (want < counts) if over else (want > counts)
-    if wrong.any():
-        i = np.flatnonzero(wrong)[:5]
-        how = 'has more' if over else 'has fewer'
-        raise ValueError(f"target is {'smaller' if over else 'larger'} than some classes: class(es) {classes[i].tolist()} "
-                         f"{how} training rows ({counts[i].tolist()}) than asked ({want[i].tolist()}); "
-                         f"use {'undersample' if over else 'oversample'} for those")
-    return want
-
-# %% ../nbs/02_sampling.ipynb #baeec1a9
-def _oversample_idxs(codes, want, rng):
-    "Positions into `codes` and copy numbers of the extra rows that bring class `c` from its count to `want[c]`."
-    counts = np.bincount(codes, minlength=len(want)).astype(np.int64)
-    extra = want - counts
-    whole = np.where(counts > 0, extra // np.maximum(counts, 1), 0)
-    rem = extra - whole * counts
-    reps = whole[codes]                                  # whole copies of every row of the class
-    pos_w = np.repeat(np.arange(len(codes)), reps)
-    copy_w = np.arange(len(pos_w)) - np.repeat(np.cumsum(reps) - reps, reps) + 1
-    c = codes.astype(np.int16) if len(want) < 2**15 else codes  # 16-bit keys get numpy's radix sort
-    perm = rng.permutation(len(codes))                  # remainder: a random subset per class, no repeats
-    by_cls = perm[np.argsort(c[perm], kind='stable')]
-    rank = np.arange(len(codes)) - (np.cumsum(counts) - counts)[codes[by_cls]]
-    pos_r = np.sort(by_cls[rank < rem[codes[by_cls]]])
-    return np.concatenate([pos_w, pos_r]), np.concatenate([copy_w, whole[codes[pos_r]] + 1])
-
-def _pick(Y, rows, need, room, rng, repeat=True):
-    "Up to `need` of `rows` (whole passes then a random part if `repeat`, else a random part), keeping the picked rows' label counts within `room`."
-    out, first = [], True
-    rows = np.asarray(rows)
-    if room is not None:  # rows that can never fit
-        rows = rows[~(Y[rows].toarray() > room).any(1)]
-        room = room.copy()
-    while need > 0 and len(rows) and (repeat or first):
-        pending, first = (rows if repeat and len(rows) <= need else rng.permutation(rows)), False
-        while need > 0 and len(pending):
-            order = pending[:need]
-            if room is None: j = len(order)
-            else:
-                sub = Y[order].toarray()
-                over = (np.cumsum(sub, 0) > room).any(1)
-                j = int(over.argmax()) if over.any() else len(order)
-                room -= sub[:j].sum(0)
-            out.append(order[:j]); need -= j
-            if j < len(order):                          # order[j] no longer fits: drop it for good
-                rows = rows[rows != order[j]]; pending = pending[j + 1:]
-            else: pending = pending[j:]
-    return np.concatenate(out) if out else np.empty(0, np.int64)
-
-def _repeat_numbers(picks):
-    "For each entry of `picks`, how many times its value occurred before, plus one."
-    s = np.argsort(picks, kind='stable')
-    v = picks[s]
-    start = np.r_[0, np.flatnonzero(v[1:] != v[:-1]) + 1]
-    rank = np.arange(len(v)) - np.repeat(start, np.diff(np.r_[start, len(v)]))
-    out = np.empty(len(picks), np.int64); out[s] = rank + 1
-    return out
-
-def _ml_oversample(Y, want, cap, rng):
-    "Training positions to repeat (and copy numbers) for the indicator matrix `Y`, rarest label first; see `oversample`."
-    cnt = _counts(None, Y)
-    room = None if cap is None else np.maximum(cap - cnt, 0)
-    Yc, picks = Y.tocsc(), []
-    for l in np.argsort(cnt, kind='stable'):
-        need = int(want[l] - cnt[l])
-        if need <= 0: continue
-        rows = Yc.indices[Yc.indptr[l]:Yc.indptr[l + 1]]
-        p = _pick(Y, np.sort(rows), need, room, rng, repeat=True)
-        inc = _counts(None, Y[p])
-        cnt += inc
-        if room is not None: room = np.maximum(room - inc, 0)
-        picks.append(p)
-    picks = np.concatenate(picks) if picks else np.empty(0, np.int64)
-    return picks, _repeat_numbers(picks), cnt
 
 # %% ../nbs/02_sampling.ipynb #59b3ac59
 def oversample(df:pd.DataFrame, # Items, one row each, with a label and a fold column
@@ -194,18 +31,16 @@ def oversample(df:pd.DataFrame, # Items, one row each, with a label and a fold c
                copy_col='copy' # Name of the added column: 0 for original rows, 1, 2, ... for repeats
               )->pd.DataFrame:
     "`df` with training rows (`fold_col` != `fold`) repeated until each class reaches `target`; validation rows once, unchanged."
-    _check_df(df, label_col, fold_col)
+    check_cols(df, [label_col, fold_col]); check_seed(seed)
     if copy_col in df.columns: raise ValueError(f"df already has a {copy_col!r} column: oversample the original rows, once")
     trn, classes, lab_t, counts = _training_labels(df, fold, label_col, fold_col, label_delim, 'oversample')
     multi = sp.issparse(lab_t)
     if cap is not None and not multi: raise ValueError("cap applies to multi-label data only; single-label classes reach the target exactly")
-    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, Integral) or cap < 1): raise ValueError(f"cap must be a positive int, got {cap!r}")
-    want = _targets(counts, classes, target, over=True)
-    rng = np.random.default_rng(seed)
+    check_int(cap, 'cap', 1, none_ok=True)
+    want, rng = _targets(counts, classes, target, over=True), np.random.default_rng(seed)
     if multi:
         pos, copies, got = _ml_oversample(lab_t, want, cap, rng)
-        short = got < want
-        if short.any():
+        if (short := got < want).any():
             warnings.warn(f"label(s) {classes[short].tolist()[:10]} stop short of the target under cap={cap} "
                           f"({got[short].tolist()[:10]} of {want[short].tolist()[:10]} rows)")
     else: pos, copies = _oversample_idxs(lab_t, want, rng)
@@ -224,35 +59,15 @@ def undersample(df:pd.DataFrame, # Items, one row each, with a label and a fold 
                 return_dropped=False # Also return the dropped rows: `(kept, dropped)`
                ):
     "`df` without a random part of the training rows (`fold_col` != `fold`), so each class is down to `target`; validation rows all kept."
-    _check_df(df, label_col, fold_col)
+    check_cols(df, [label_col, fold_col]); check_seed(seed)
     trn, classes, lab_t, counts = _training_labels(df, fold, label_col, fold_col, label_delim, 'undersample')
-    want = _targets(counts, classes, target, over=False)
-    rng = np.random.default_rng(seed)
-    drop = np.zeros(len(trn), bool)
-    if sp.issparse(lab_t):
-        cnt, Yc = counts.copy(), lab_t.tocsc()
-        for l in np.argsort(-cnt, kind='stable'):
-            excess = int(cnt[l] - want[l])
-            if excess <= 0: continue
-            rows = Yc.indices[Yc.indptr[l]:Yc.indptr[l + 1]]
-            rows = np.sort(rows[~drop[rows]])
-            d = _pick(lab_t, rows, excess, np.maximum(cnt - want, 0), rng, repeat=False)
-            drop[d] = True; cnt -= _counts(None, lab_t[d])
-        if (cnt > want).any():
-            warnings.warn(f"label(s) {classes[cnt > want].tolist()[:10]} stay above the target ({cnt[cnt > want].tolist()[:10]} "
-                          f"of {want[cnt > want].tolist()[:10]} rows): their other rows carry labels already at target")
-    else:
-        perm = rng.permutation(len(trn))
-        by_cls = perm[np.argsort(lab_t[perm], kind='stable')]
-        rank = np.empty(len(trn), np.int64)
-        rank[by_cls] = np.arange(len(trn)) - (np.cumsum(counts) - counts)[lab_t[by_cls]]
-        drop = rank >= want[lab_t]
+    want, rng = _targets(counts, classes, target, over=False), np.random.default_rng(seed)
+    drop = (_ml_drops if sp.issparse(lab_t) else _drops)(lab_t, counts, want, classes, rng)
     mask = np.ones(len(df), bool); mask[trn[drop]] = False
-    kept = df[mask]
-    return (kept, df[~mask]) if return_dropped else kept
+    return (df[mask], df[~mask]) if return_dropped else df[mask]
 
 # %% ../nbs/02_sampling.ipynb #c42fba97
-def class_weights(y, # Labels: single values, lists, or strings split by `label_delim`
+def class_weights(y, # Labels: single values, lists, strings split by `label_delim`, or a 2-D multi-hot array
                   power=1.0, # 1: 'balanced' weights; 0.5: square-root damping; 0: all ones
                   label_delim=None, # Delimiter of multi-label strings
                   vocab=None # If given, a float tensor in this class order (e.g. `dls.vocab`)
@@ -260,7 +75,7 @@ def class_weights(y, # Labels: single values, lists, or strings split by `label_
     "Weights `(n / (n_classes * count))**power` per class, as a Series indexed by class (or a tensor in `vocab` order)."
     if isinstance(power, bool) or not isinstance(power, Real) or not np.isfinite(power) or power < 0:
         raise ValueError(f"power must be a finite number >= 0, got {power!r}")
-    classes, lab = _parse_labels(y, label_delim)
+    classes, lab = _labels(y, label_delim)
     counts = _counts(classes, lab)
     if (counts == 0).any(): raise ValueError(f"label(s) {classes[counts == 0].tolist()[:10]} have no positive rows")
     w = pd.Series((lab.shape[0] / (len(classes) * counts)) ** power, index=classes, name='weight')
@@ -270,33 +85,48 @@ def class_weights(y, # Labels: single values, lists, or strings split by `label_
     if missing or extra: raise ValueError(f"vocab and labels disagree: {missing[:10]} only in vocab, {extra[:10]} only in the labels")
     return torch.tensor(w[vocab].to_numpy(), dtype=torch.float32)
 
-def item_weights(y, # Labels: single values, lists, or strings split by `label_delim`
+def item_weights(y, # Labels, as in `class_weights`
                  power=1.0, # As in `class_weights`
                  label_delim=None # Delimiter of multi-label strings
                 )->np.ndarray:
     "Per-row sampling weights from `class_weights`: a row's class weight, or for multi-label the largest weight of its labels."
     w = class_weights(y, power, label_delim).to_numpy()
-    _, lab = _parse_labels(y, label_delim)
+    _, lab = _labels(y, label_delim)
     if not sp.issparse(lab): return w[lab]
     m = lab.multiply(w[None]).tocsr().max(1).toarray().ravel()  # rows with no label: weight of 0 -> the smallest weight
     return np.where(lab.getnnz(1) > 0, m, w.min())
 
 # %% ../nbs/02_sampling.ipynb #ca535da0
-class WeightedTrainDL(TfmdDL):
-    "A `TfmdDL` that, when shuffling, draws `n` items with replacement with probability ∝ `wgts`, from its own seeded generator."
+def _check_wgts(wgts, n:int)->np.ndarray:
+    "`wgts` as float weights, one per item: finite, >= 0, not all 0 (all ones when None)."
+    if wgts is None: return np.ones(n)
+    try: w = np.asarray(wgts, dtype=np.float64)
+    except (TypeError, ValueError): raise TypeError(f"wgts must be numbers, one per item; got {np.asarray(wgts, dtype=object).ravel()[:3].tolist()} ...") from None
+    if w.shape != (n,): raise ValueError(f"wgts has shape {w.shape}, the dataset {n} items: one weight per item")
+    if (bad := ~np.isfinite(w) | (w < 0)).any(): raise bad_rows(bad, "wgts must be finite and >= 0; a bad weight")
+    if w.sum() <= 0: raise ValueError("wgts are all 0: at least one item needs a positive weight")
+    return w
+
+@delegates(WeightedDL)
+class WeightedTrainDL(WeightedDL):
+    "fastai's `WeightedDL` drawing from its own seeded generator: `n` items ∝ `wgts` per epoch, the global RNG untouched."
     def __init__(self, dataset=None, bs=64, wgts=None, seed=None, **kwargs):
-        n = len(dataset)
-        w = np.ones(n) if wgts is None else np.asarray(wgts, dtype=np.float64)
-        if w.ndim != 1 or len(w) != n: raise ValueError(f"wgts has shape {w.shape}, the dataset {n} items: one weight per item")
-        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0: raise ValueError("wgts must be finite, >= 0, and not all 0")
-        self.wgts, self.seed, self._wrng = w / w.sum(), seed, np.random.default_rng(seed)
-        super().__init__(dataset=dataset, bs=bs, **kwargs)
+        if dataset is None: raise TypeError("WeightedTrainDL needs a dataset (e.g. a fastai `Datasets` subset) and one weight per item")
+        store_attr('seed')
+        self._wrng = np.random.default_rng(check_seed(seed))
+        super().__init__(dataset=dataset, bs=bs, wgts=_check_wgts(wgts, len(dataset)), **kwargs)
 
     def get_idxs(self):
-        if self.n == 0: return []
-        if not self.shuffle: return super().get_idxs()
+        if self.n == 0 or not self.shuffle: return super().get_idxs()
         return self._wrng.choice(len(self.wgts), self.n, p=self.wgts).tolist()  # once per epoch, on the host
 
+    def new(self, dataset=None, cls=None, **kwargs):
+        "As `TfmdDL.new`, keeping the weights and seed when the dataset stays the same."
+        if dataset is None and (cls is None or issubclass(cls, WeightedTrainDL)): kwargs = {'wgts': self.wgts, 'seed': self.seed, **kwargs}
+        return super().new(dataset, cls, **kwargs)
+
+# %% ../nbs/02_sampling.ipynb #6286e29c
+@delegates(Datasets.dataloaders, but=['dl_type', 'dl_kwargs'])
 def weighted_dls(dblock, # A `DataBlock` whose items are the rows of `df`
                  df:pd.DataFrame, # The items, one row each
                  wgts=None, # One weight per row of `df`; default `item_weights(df[label_col], power, label_delim)`
@@ -305,21 +135,16 @@ def weighted_dls(dblock, # A `DataBlock` whose items are the rows of `df`
                  label_delim=None, # Delimiter of multi-label strings
                  seed=None, # Seed of the training loader's generator
                  bs=64, # Batch size
-                 **kwargs # Passed to `Datasets.dataloaders`
+                 **kwargs
                 ):
     "`DataLoaders` from `dblock` on `df` whose training loader samples rows in proportion to `wgts` (balanced classes by default)."
-    _check_df(df)
-    if wgts is None:
-        _check_df(df, label_col)
-        wgts = item_weights(df[label_col], power, label_delim)
-    wgts = np.asarray(wgts, dtype=np.float64)
-    if wgts.shape != (len(df),): raise ValueError(f"wgts has shape {wgts.shape} for {len(df)} rows of df: give one weight per row (the training rows are picked here)")
+    check_cols(df, [] if wgts is not None else [label_col]); check_seed(seed)
+    if wgts is None: wgts = item_weights(df[label_col], power, label_delim)
+    wgts = _check_wgts(wgts, len(df))
     dsets = dblock.datasets(df)
-    trn = np.asarray(dsets.splits[0])
-    dl_kwargs = [{'wgts': wgts[trn], 'seed': seed}] + [{}] * (dsets.n_subsets - 1)
-    kwargs = {**dblock.dls_kwargs, **kwargs}
+    dl_kwargs = [{'wgts': wgts[np.asarray(dsets.splits[0])], 'seed': seed}] + [{}] * (dsets.n_subsets - 1)
     return dsets.dataloaders(bs=bs, dl_type=WeightedTrainDL, dl_kwargs=dl_kwargs, after_item=dblock.item_tfms,
-                             after_batch=dblock.batch_tfms, **kwargs)
+                             after_batch=dblock.batch_tfms, **{**dblock.dls_kwargs, **kwargs})
 
 # %% ../nbs/02_sampling.ipynb #d831d90d
 def balanced_holdout(df:pd.DataFrame, # Items, one row each, single-label
@@ -331,29 +156,17 @@ def balanced_holdout(df:pd.DataFrame, # Items, one row each, single-label
                      split_col='split' # Name of the added column
                     )->pd.DataFrame:
     "A copy of `df` with a `split` column: `valid_per_class` and `test_per_class` items of every class held out, the rest 'train'."
-    _check_df(df, label_col, item_col)
+    check_cols(df, [label_col, item_col]); check_seed(seed)
     if split_col in df.columns: raise ValueError(f"df already has a {split_col!r} column")
-    items = df.drop_duplicates(item_col) if item_col is not None else df
-    if item_col is not None:
-        n_lab = df.groupby(item_col, sort=False)[label_col].nunique()
-        if (n_lab > 1).any(): raise ValueError(f"item(s) {n_lab.index[n_lab > 1].tolist()[:5]} appear with more than one label")
-    classes, codes = _parse_labels(items[label_col])
-    if sp.issparse(codes): raise TypeError("balanced_holdout is single-label; for multi-label data use `add_folds` and hold out a fold")
-    counts = _counts(classes, codes)
+    items, codes, classes = _holdout_items(df, label_col, item_col)
+    counts = np.bincount(codes, minlength=len(classes))
     dflt = max(1, int(counts.min()) // 5)
-    nv = dflt if valid_per_class is None else valid_per_class
-    nt = dflt if test_per_class is None else test_per_class
-    for nm, v in (('valid_per_class', nv), ('test_per_class', nt)):
-        if isinstance(v, bool) or not isinstance(v, Integral) or v < 0: raise ValueError(f"{nm} must be an int >= 0, got {v!r}")
-    small = counts <= nv + nt
-    if small.any():
+    nv = check_int(dflt if valid_per_class is None else valid_per_class, 'valid_per_class', 0)
+    nt = check_int(dflt if test_per_class is None else test_per_class, 'test_per_class', 0)
+    if (small := counts <= nv + nt).any():
         raise ValueError(f"class(es) {classes[small].tolist()[:10]} have {counts[small].tolist()[:10]} items: not enough for "
                          f"{nv} validation + {nt} test items and at least one for training")
-    rng = np.random.default_rng(seed)
-    perm = rng.permutation(len(codes))
-    by_cls = perm[np.argsort(codes[perm], kind='stable')]
-    rank = np.empty(len(codes), np.int64)
-    rank[by_cls] = np.arange(len(codes)) - (np.cumsum(counts) - counts)[codes[by_cls]]
+    rank = _rank_in_class(codes, counts, np.random.default_rng(seed))
     split = np.where(rank < nv, 'valid', np.where(rank < nv + nt, 'test', 'train'))
     out = df.copy()
     if item_col is None: out[split_col] = split
@@ -364,62 +177,253 @@ def balanced_holdout(df:pd.DataFrame, # Items, one row each, single-label
 class LeakageError(ValueError):
     "Items found on both the training and the validation side; `.leaks` is a DataFrame of them."
     def __init__(self, leaks:pd.DataFrame, by:str, show:int=50):
-        self.leaks, self.by = leaks, by
-        lines = [f"  {r.valid!s}  <-  {r.train!s}" + (f"  [{r.split}]" if 'split' in leaks and r.split != 'valid' else '')
+        store_attr('leaks,by')
+        dist = lambda r: f"  (distance {r.distance:g})" if 'distance' in leaks else ''
+        lines = [f"  {r.valid!s}  <-  {r.train!s}" + dist(r) + (f"  [{r.split}]" if r.split != 'valid' else '')
                  for r in leaks.head(show).itertuples()]
         more = f"\n  ... and {len(leaks) - show} more (see .leaks)" if len(leaks) > show else ''
         super().__init__(f"{leaks.valid.nunique()} held-out item(s) also in training (by {by}); held-out <- training:\n"
                          + '\n'.join(lines) + more)
 
-def _path_key(o):
-    "A normalised absolute path for a path-like item; other items as they are."
-    return os.path.normpath(os.path.abspath(os.fspath(o))) if isinstance(o, (str, os.PathLike)) else o
+def check_leakage(df:pd.DataFrame=None, # Items with a fold column (or pass `dls`)
+                  fold=None, # The validation fold (a value of `fold_col`, or a list of values held out together)
+                  fold_col='fold', # Column of fold ids
+                  item_col='path', # Column naming each item (a file path for `by='content'` and `by='similar'`)
+                  dls=None, # Built `DataLoaders` to check instead of `df`
+                  by='path', # 'path': same (normalised) path; 'content': same file bytes; 'similar': near-duplicate pictures
+                  n_workers=None, # Threads hashing files for `by='content'`; default up to 8
+                  threshold=None # `by='similar'`: largest distance of a pair (default: `near_duplicates`' own)
+                 ):
+    "Raise `LeakageError` if any item is on both the training and a held-out side; duplicated training rows are fine."
+    check_choice(by, 'by', ('path', 'content', 'similar'))
+    trn, sides = _sides(df, fold, fold_col, item_col, dls)
+    leaks = _similar_leaks(trn, sides, threshold) if by == 'similar' else _key_leaks(trn, sides, by, n_workers)
+    if len(leaks): raise LeakageError(leaks, by)
 
-def _file_hash(fn, chunk=1 << 20):
-    "BLAKE2b (128-bit) hex digest of the bytes of file `fn`."
-    h = hashlib.blake2b(digest_size=16)
-    with open(fn, 'rb') as f:
-        while b := f.read(chunk): h.update(b)
-    return h.hexdigest()
+# %% ../nbs/02_sampling.ipynb #35e77fe7
+def _labels(y, label_delim=None):
+    "Classes (an array) and labels from `parse_labels`: integer codes, or a CSR row × label indicator matrix for multi-label."
+    if isinstance(y, pd.Series) and label_delim is None and pd.api.types.infer_dtype(y) in ('string', 'integer', 'floating', 'boolean'):
+        y = y.to_numpy()  # plain values: parse_labels' array path, without a Python check of every row (1M rows: 0.1 s, not 3 s)
+    kind, lab, classes = parse_labels(y, label_delim)
+    classes = pd.Index(classes).to_numpy()
+    if kind == 'single': return classes, lab
+    indptr, indices = lab
+    return classes, sp.csr_matrix((np.ones(len(indices), np.int64), indices, indptr), shape=(len(indptr) - 1, len(classes)))
 
+def _counts(classes, lab):
+    "Rows per class (single-label codes) or positives per label (indicator matrix)."
+    if sp.issparse(lab): return np.asarray(lab.sum(0)).ravel().astype(np.int64)
+    return np.bincount(lab, minlength=len(classes)).astype(np.int64)
+
+# %% ../nbs/02_sampling.ipynb #ed093717
+def _is_bool(v): return isinstance(v, (bool, np.bool_))
+
+def _held_out(df, fold, fold_col):
+    "Boolean mask of the rows whose `fold_col` is `fold` (or one of `fold` when it is list-like)."
+    folds, col = (list(fold) if is_listlike(fold) else [fold]), df[fold_col]
+    if (na := col.isna().to_numpy()).any(): raise bad_rows(na, f"column {fold_col!r} has a missing fold id")
+    bool_col = pd.api.types.infer_dtype(col, skipna=False) == 'boolean'
+    for f in folds:
+        if _is_bool(f) != bool_col:
+            raise ValueError(f"fold={f!r} is {'a bool' if _is_bool(f) else 'not a bool'}, but column {fold_col!r} holds "
+                             f"{'True/False' if bool_col else 'fold ids such as ' + str(pd.unique(col)[:5].tolist())}: pass one of its values")
+    present = pd.unique(col).tolist()
+    if unknown := [f for f in folds if f not in set(present)]:
+        try: present = sorted(present)
+        except TypeError: pass
+        raise ValueError(f"fold {unknown[0]!r} not found in column {fold_col!r} (values: {present[:20]})")
+    return col.isin(folds).to_numpy()
+
+def _training_labels(df, fold, label_col, fold_col, label_delim, verb):
+    "Positions of the training rows (`fold_col` != `fold`), the classes, their labels and per-class counts, or a clear error."
+    trn = np.flatnonzero(~_held_out(df, fold, fold_col))
+    if not len(trn): raise ValueError(f"fold {fold!r} holds every row: no training rows to {verb}")
+    classes, lab = _labels(df[label_col], label_delim)
+    if not len(classes): raise ValueError(f"no labels in column {label_col!r}")
+    lab_t = lab[trn]; counts = _counts(classes, lab_t)
+    if (counts == 0).any():
+        raise ValueError(f"class(es) {classes[counts == 0].tolist()[:10]} have no training rows (only in fold {fold!r}): "
+                         f"they cannot be {verb}d; re-split so every class is in training")
+    return trn, classes, lab_t, counts
+
+# %% ../nbs/02_sampling.ipynb #5838e824
+def _explicit_target(counts, classes, target, name):
+    "Rows per class asked by an int or a dict `target` (other classes unchanged)."
+    if isinstance(target, Mapping):
+        idx = {c: i for i, c in enumerate(classes.tolist())}
+        if unknown := [k for k in target if k not in idx]:
+            raise ValueError(f"target names class(es) {unknown[:5]} not among the training classes {classes.tolist()[:20]}")
+        want = counts.copy()
+        for k, v in target.items(): want[idx[k]] = check_int(v, f'target for class {k!r}', 1)
+        return want
+    if isinstance(target, Integral) and not _is_bool(target): return np.full_like(counts, check_int(target, 'target', 1))
+    raise TypeError(f"target must be {name}, 'mean', an int, a float or a dict, got {target!r}")
+
+def _targets(counts, classes, target, over:bool)->np.ndarray:
+    "Rows per class after resampling, from `target`; `over` for oversampling, else undersampling."
+    ext, name = (counts.max(), "'max'") if over else (counts.min(), "'min'")
+    keep = np.maximum if over else np.minimum
+    if isinstance(target, str):
+        if target == name[1:-1]: return np.full_like(counts, ext)
+        if target == 'mean': return keep(counts, int(round(counts.mean())))
+        raise ValueError(f"target must be {name}, 'mean', an int, a float or a dict, got {target!r}")
+    if isinstance(target, Real) and not isinstance(target, Integral):
+        if not np.isfinite(target) or target <= 0: raise ValueError(f"target ratio must be a positive finite float, got {target!r}")
+        if (t := int(round(target * ext))) < 1: raise ValueError(f"target ratio {target!r} of {ext} rows rounds to {t} rows")
+        return keep(counts, t)
+    want = _explicit_target(counts, classes, target, name)
+    if (wrong := (want < counts) if over else (want > counts)).any():
+        i = np.flatnonzero(wrong)[:5]
+        raise ValueError(f"target is {'smaller' if over else 'larger'} than some classes: class(es) {classes[i].tolist()} "
+                         f"{'has more' if over else 'has fewer'} training rows ({counts[i].tolist()}) than asked ({want[i].tolist()}); "
+                         f"use {'undersample' if over else 'oversample'} for those")
+    return want
+
+# %% ../nbs/02_sampling.ipynb #baeec1a9
+def _rank_in_class(codes, counts, rng):
+    "Each row's position in a seeded random order within its class (0 for the first drawn)."
+    perm = rng.permutation(len(codes))
+    c = codes.astype(np.int16) if len(counts) < 2**15 else codes  # 16-bit keys get numpy's radix sort
+    by_cls = perm[np.argsort(c[perm], kind='stable')]
+    rank = np.empty(len(codes), np.int64)
+    rank[by_cls] = np.arange(len(codes)) - (np.cumsum(counts) - counts)[codes[by_cls]]
+    return rank
+
+def _oversample_idxs(codes, want, rng):
+    "Positions into `codes` and copy numbers of the extra rows that bring class `c` from its count to `want[c]`."
+    counts = np.bincount(codes, minlength=len(want)).astype(np.int64)
+    extra = want - counts
+    whole = np.where(counts > 0, extra // np.maximum(counts, 1), 0)
+    rem = extra - whole * counts
+    reps = whole[codes]                                  # whole copies of every row of the class
+    pos_w = np.repeat(np.arange(len(codes)), reps)
+    copy_w = np.arange(len(pos_w)) - np.repeat(np.cumsum(reps) - reps, reps) + 1
+    pos_r = np.flatnonzero(_rank_in_class(codes, counts, rng) < rem[codes])  # remainder: a random subset per class, no repeats
+    return np.concatenate([pos_w, pos_r]), np.concatenate([copy_w, whole[codes[pos_r]] + 1])
+
+# %% ../nbs/02_sampling.ipynb #be32065f
+def _pick(Y, rows, need, room, rng, repeat=True):
+    "Up to `need` of `rows` (whole passes then a random part if `repeat`, else a random part), keeping the picked rows' label counts within `room`."
+    out, first, rows = [], True, np.asarray(rows)
+    if room is not None:  # rows that can never fit
+        rows, room = rows[~(Y[rows].toarray() > room).any(1)], room.copy()
+    while need > 0 and len(rows) and (repeat or first):
+        pending, first = (rows if repeat and len(rows) <= need else rng.permutation(rows)), False
+        while need > 0 and len(pending):
+            order = pending[:need]
+            if room is None: j = len(order)
+            else:
+                sub = Y[order].toarray()
+                over = (np.cumsum(sub, 0) > room).any(1)
+                j = int(over.argmax()) if over.any() else len(order)
+                room -= sub[:j].sum(0)
+            out.append(order[:j]); need -= j
+            if j < len(order): rows, pending = rows[rows != order[j]], pending[j + 1:]  # order[j] no longer fits: drop it for good
+            else: pending = pending[j:]
+    return np.concatenate(out) if out else np.empty(0, np.int64)
+
+def _repeat_numbers(picks):
+    "For each entry of `picks`, how many times its value occurred before, plus one."
+    s = np.argsort(picks, kind='stable')
+    v = picks[s]
+    start = np.r_[0, np.flatnonzero(v[1:] != v[:-1]) + 1]
+    rank = np.arange(len(v)) - np.repeat(start, np.diff(np.r_[start, len(v)]))
+    out = np.empty(len(picks), np.int64); out[s] = rank + 1
+    return out
+
+# %% ../nbs/02_sampling.ipynb #6a8775e5
+def _ml_oversample(Y, want, cap, rng):
+    "Training positions to repeat (and copy numbers) for the indicator matrix `Y`, rarest label first; see `oversample`."
+    cnt = _counts(None, Y)
+    room = None if cap is None else np.maximum(cap - cnt, 0)
+    Yc, picks = Y.tocsc(), []
+    for l in np.argsort(cnt, kind='stable'):
+        need = int(want[l] - cnt[l])
+        if need <= 0: continue
+        p = _pick(Y, np.sort(Yc.indices[Yc.indptr[l]:Yc.indptr[l + 1]]), need, room, rng, repeat=True)
+        inc = _counts(None, Y[p])
+        cnt += inc
+        if room is not None: room = np.maximum(room - inc, 0)
+        picks.append(p)
+    picks = np.concatenate(picks) if picks else np.empty(0, np.int64)
+    return picks, _repeat_numbers(picks), cnt
+
+def _drops(codes, counts, want, classes, rng):
+    "Single-label undersampling: drop every row ranked past its class's target in a seeded order."
+    return _rank_in_class(codes, counts, rng) >= want[codes]
+
+def _ml_drops(Y, counts, want, classes, rng):
+    "Multi-label undersampling: rows to drop, commonest label first, never taking a label below its target."
+    drop, cnt, Yc = np.zeros(Y.shape[0], bool), counts.copy(), Y.tocsc()
+    for l in np.argsort(-cnt, kind='stable'):
+        if (excess := int(cnt[l] - want[l])) <= 0: continue
+        rows = Yc.indices[Yc.indptr[l]:Yc.indptr[l + 1]]
+        d = _pick(Y, np.sort(rows[~drop[rows]]), excess, np.maximum(cnt - want, 0), rng, repeat=False)
+        drop[d] = True; cnt -= _counts(None, Y[d])
+    if (hi := cnt > want).any():
+        warnings.warn(f"label(s) {classes[hi].tolist()[:10]} stay above the target ({cnt[hi].tolist()[:10]} of "
+                      f"{want[hi].tolist()[:10]} rows): their other rows carry labels already at target")
+    return drop
+
+# %% ../nbs/02_sampling.ipynb #38ecbffe
+def _holdout_items(df, label_col, item_col):
+    "The distinct items of `df`, their class codes and the classes; refuses empty, multi-label and conflicting rows."
+    if not len(df): raise ValueError("df has no rows: there is nothing to hold out")
+    kind, codes, classes = parse_labels(df[label_col])
+    if kind == 'multi': raise TypeError("balanced_holdout is single-label; for multi-label data use "
+                                        "`add_folds(df, label_delim=...)` and hold out a fold")
+    if item_col is None: return df, codes, pd.Index(classes).to_numpy()
+    n_lab = pd.Series(codes).groupby(df[item_col].to_numpy(), sort=False).nunique()
+    if (n_lab > 1).any(): raise ValueError(f"item(s) {n_lab.index[n_lab > 1].tolist()[:5]} appear with more than one label")
+    first = ~df[item_col].duplicated().to_numpy()
+    return df[first], codes[first], pd.Index(classes).to_numpy()
+
+# %% ../nbs/02_sampling.ipynb #fece74af
 def _dl_items(dl, item_col):
     "The items of a loader's dataset, as a list (the `item_col` column when the items are a DataFrame)."
     items = getattr(dl.dataset, 'items', None)
     if items is None: raise TypeError(f"cannot find the items of {type(dl.dataset).__name__}: pass df and fold instead")
-    if isinstance(items, pd.DataFrame):
-        _check_df(items, item_col)
-        return items[item_col].tolist()
-    return list(items)
+    if not isinstance(items, pd.DataFrame): return list(items)
+    check_cols(items, [item_col])
+    if (na := items[item_col].isna().to_numpy()).any(): raise bad_rows(na, f"missing item in column {item_col!r}")
+    return items[item_col].tolist()
 
-def check_leakage(df:pd.DataFrame=None, # Items with a fold column (or pass `dls`)
-                  fold=None, # The validation fold (a value of `fold_col`, or a list of values held out together)
-                  fold_col='fold', # Column of fold ids
-                  item_col='path', # Column naming each item (a file path for `by='content'`)
-                  dls=None, # Built `DataLoaders` to check instead of `df`
-                  by='path', # 'path': same (normalised) path; 'content': same file bytes
-                  n_workers=None # Threads hashing files for `by='content'`; default up to 8
-                 ):
-    "Raise `LeakageError` if any item is on both the training and the validation side; duplicated training rows are fine."
-    if by not in ('path', 'content'): raise ValueError(f"by must be 'path' or 'content', got {by!r}")
+def _sides(df, fold, fold_col, item_col, dls):
+    "The training items and the held-out sides `[(name, items)]`, from `df` and `fold` or from `dls`."
     if (df is None) == (dls is None): raise ValueError("pass either df (with fold) or dls")
-    if df is not None:
-        _check_df(df, fold_col, item_col)
-        if fold is None: raise ValueError("fold is needed with df: the value of fold_col held out for validation")
-        held = _held_out(df, fold, fold_col)
-        trn, sides = df.loc[~held, item_col].tolist(), [('valid', df.loc[held, item_col].tolist())]
-    else:
-        trn = _dl_items(dls.train, item_col)
+    if dls is not None:
         sides = [('valid' if i == 1 else f'loader {i}', _dl_items(dl, item_col)) for i, dl in enumerate(dls.loaders) if i > 0]
-    all_items = trn + [o for _, its in sides for o in its]
-    if by == 'path': key = {o: _path_key(o) for o in set(all_items)}
-    else:
-        uniq = list({_path_key(o) for o in all_items})
-        with ThreadPoolExecutor(n_workers or min(8, os.cpu_count() or 1)) as ex: hashes = dict(zip(uniq, ex.map(_file_hash, uniq)))
-        key = {o: hashes[_path_key(o)] for o in set(all_items)}
+        return _dl_items(dls.train, item_col), sides
+    check_cols(df, [fold_col, item_col])
+    if fold is None: raise ValueError("fold is needed with df: the value of fold_col held out for validation")
+    if (na := df[item_col].isna().to_numpy()).any(): raise bad_rows(na, f"missing item in column {item_col!r}")
+    held = _held_out(df, fold, fold_col)
+    return df.loc[~held, item_col].tolist(), [('valid', df.loc[held, item_col].tolist())]
+
+# %% ../nbs/02_sampling.ipynb #2ba85a39
+def _key_leaks(trn, sides, by, n_workers):
+    "Pairs (held-out item, training item) with the same key: normalised path, or file bytes."
+    uniq = list(dict.fromkeys(trn + [o for _, its in sides for o in its]))
+    key = dict(zip(uniq, file_keys(uniq, by, n_workers)))
     t = pd.DataFrame({'train': trn, 'key': [key[o] for o in trn]}).drop_duplicates('train')
-    leaks = []
+    leaks = [pd.DataFrame({'valid': its, 'key': [key[o] for o in its]}).drop_duplicates('valid').merge(t, on='key').assign(split=nm)
+             for nm, its in sides]
+    return pd.concat(leaks, ignore_index=True)[['valid', 'train', 'key', 'split']]
+
+def _similar_leaks(trn, sides, threshold=None):
+    "Pairs (held-out item, training item) that are the same picture: the same path, or near-duplicates."
+    from fastaug.audit import near_duplicates  # audit builds on sampling: imported only when asked for
+    keys = list(dict.fromkeys(file_keys(trn + [o for _, its in sides for o in its], 'path')))
+    pos = {k: i for i, k in enumerate(keys)}
+    p = near_duplicates(keys) if threshold is None else near_duplicates(keys, threshold=threshold)
+    a, b = p['a'].to_numpy(np.int64), p['b'].to_numpy(np.int64)
+    n = np.arange(len(keys))
+    a, b, dist = np.r_[a, b, n], np.r_[b, a, n], np.r_[p['distance'].to_numpy(float), p['distance'].to_numpy(float), np.zeros(len(keys))]
+    in_trn = np.zeros(len(keys), bool); in_trn[[pos[k] for k in file_keys(trn, 'path')]] = True
+    out = []
     for nm, its in sides:
-        v = pd.DataFrame({'valid': its, 'key': [key[o] for o in its]}).drop_duplicates('valid')
-        leaks.append(v.merge(t, on='key').assign(split=nm))
-    leaks = pd.concat(leaks, ignore_index=True)[['valid', 'train', 'key', 'split']]
-    if len(leaks): raise LeakageError(leaks, by)
+        held = np.zeros(len(keys), bool); held[[pos[k] for k in file_keys(its, 'path')]] = True
+        m = held[a] & in_trn[b]
+        out.append(pd.DataFrame({'valid': [keys[i] for i in a[m]], 'train': [keys[i] for i in b[m]], 'distance': dist[m], 'split': nm}))
+    return pd.concat(out, ignore_index=True).sort_values(['distance', 'valid'], kind='stable').reset_index(drop=True)

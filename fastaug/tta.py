@@ -4,92 +4,82 @@
 
 # %% ../nbs/04_tta.ipynb #a2e72db2
 from __future__ import annotations
-import random
-from copy import deepcopy as _deepcopy
+import warnings
+from copy import deepcopy
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import noop
 from fastai.learner import Learner, load_learner, load_model
-from fastai.torch_core import to_device, default_device, TensorImage
+from fastai.torch_core import to_device, default_device, TensorImage, no_random
+from fastai.vision.augment import flip_mat, dihedral_mat, FlipItem, DihedralItem
 from fasttransform import Transform
+from .core import check_int, check_real, check_choice, is_listlike
 
 # %% auto #0
-__all__ = ['VIEWS', 'MERGES', 'get_views', 'view_names', 'get_activation', 'merge_views', 'tta', 'ensemble_tta', 'show_tta']
+__all__ = ['VIEWS', 'MERGES', 'get_views', 'view_names', 'auto_views', 'get_activation', 'merge_views', 'tta', 'ensemble_tta',
+           'show_tta']
 
 # %% ../nbs/04_tta.ipynb #d3857f3d
+def _named(f, name): f.__name__ = name; return f
+def _identity(x): return x
 def _hflip(x): return x.flip(-1)
 def _vflip(x): return x.flip(-2)
-def _rot(k):
-    def f(x): return torch.rot90(x, k, dims=(-2, -1))
-    f.__name__ = f'rot{90*k}'
-    return f
-def _hflip_rot(k):
-    def f(x): return torch.rot90(x, k, dims=(-2, -1)).flip(-1)
-    f.__name__ = f'rot{90*k}+hflip'
-    return f
-def _identity(x): return x
-_identity.__name__, _hflip.__name__, _vflip.__name__ = 'identity', 'hflip', 'vflip'
+
+def _rot(k, flip=False):
+    "A view rotating by `k`×90°, then flipping horizontally if `flip`."
+    def f(x):
+        x = torch.rot90(x, k, dims=(-2, -1))
+        return x.flip(-1) if flip else x
+    return _named(f, 'identity' if not (k or flip) else f"rot{90*k}{'+hflip' if flip else ''}")
 
 def _crop(pos, frac=0.875, flip=False):
     "A view cropping `frac` of each side at `pos` (tl, tr, bl, br, center), optionally flipped."
     def f(x):
         h, w = x.shape[-2:]
         ch, cw = max(1, round(h*frac)), max(1, round(w*frac))
-        t = {'t': 0, 'b': h-ch, 'c': (h-ch)//2}[pos[0]]
-        l = {'l': 0, 'r': w-cw, 'c': (w-cw)//2}[pos[-1] if pos != 'center' else 'c']
+        t = {'t': 0, 'b': h-ch, 'c': h//2 - ch//2}[pos[0]]  # the centre where ttach puts it
+        l = {'l': 0, 'r': w-cw, 'c': w//2 - cw//2}[pos[-1] if pos != 'center' else 'c']
         res = x[..., t:t+ch, l:l+cw]
         return res.flip(-1) if flip else res
-    f.__name__ = f'crop_{pos}' + ('+hflip' if flip else '')
-    return f
+    return _named(f, f'crop_{pos}' + ('+hflip' if flip else ''))
 
 def _scale(s):
     "A view resizing the image by `s` (bilinear): the spatial size changes."
-    def f(x): return F.interpolate(x, scale_factor=s, mode='bilinear', align_corners=False)
-    f.__name__ = f'scale{s:g}'
-    return f
+    return _named(lambda x: F.interpolate(x, scale_factor=s, mode='bilinear', align_corners=False), f'scale{s:g}')
 
+# %% ../nbs/04_tta.ipynb #918133ec
 _POS = ('tl', 'tr', 'bl', 'br', 'center')
+_named(_identity, 'identity'); _named(_hflip, 'hflip'); _named(_vflip, 'vflip')
 VIEWS = {
     'none': [_identity],
     'flip': [_identity, _hflip],
     'vflip': [_identity, _vflip],
-    'd4': [_rot(k) for k in range(4)] + [_hflip_rot(k) for k in range(4)],
+    'd4': [_rot(k) for k in range(4)] + [_rot(k, flip=True) for k in range(4)],
     'five_crop': [_crop(p) for p in _POS],
     'ten_crop': [_crop(p) for p in _POS] + [_crop(p, flip=True) for p in _POS],
     'scale': [_identity, _scale(1.15)],
 }
-VIEWS['d4'][0].__name__ = 'identity'
 
 # %% ../nbs/04_tta.ipynb #69174f36
-@contextmanager
-def _fixed_rng(seed:int, device=None):
-    "Seed python, numpy and torch RNGs for the block, then put their states back."
-    pst, nst = random.getstate(), np.random.get_state()
-    devs = [device] if device is not None and torch.device(device).type == 'cuda' else []
-    with torch.random.fork_rng(devices=devs):
-        random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
-        try: yield
-        finally: random.setstate(pst); np.random.set_state(nst)
-
 def _fastai_view(tfm:Transform, seed:int):
-    "A fastai batch transform as a deterministic view."
+    "A fastai batch transform as a deterministic view: random draws seeded by `seed`, global RNG states put back."
     def f(x):
-        with _fixed_rng(seed, x.device): return tfm(TensorImage(x) if type(x) is torch.Tensor else x, split_idx=0)
-    f.__name__ = type(tfm).__name__
-    return f
+        with no_random(seed, reproducible=False): return tfm(TensorImage(x) if type(x) is torch.Tensor else x, split_idx=0)
+    return _named(f, type(tfm).__name__)
 
 def get_views(views='flip' # A name in `VIEWS`, or a list of names, callables and fastai transforms
              )->list:
     "The list of view functions `views` stands for."
+    if isinstance(views, str) and views == 'auto':
+        raise ValueError("views='auto' is read from a Learner's training loader: pass it to `tta`/`ensemble_tta`, or use `auto_views(learn)`")
     if isinstance(views, (str, Transform)) or callable(views): views = [views]
     if not isinstance(views, (list, tuple)) or not len(views):
-        raise ValueError(f"views must be one of {list(VIEWS)}, a callable, or a non-empty list of those; got {views!r}")
+        raise ValueError(f"views must be 'auto', one of {list(VIEWS)}, a callable, or a non-empty list of those; got {views!r}")
     res = []
     for i, v in enumerate(views):
-        if isinstance(v, str):
-            if v not in VIEWS: raise ValueError(f"Unknown view {v!r}; valid names are {list(VIEWS)} (or pass callables)")
-            res += VIEWS[v]
+        if isinstance(v, str): res += VIEWS[check_choice(v, 'view', list(VIEWS))]
         elif isinstance(v, Transform): res.append(_fastai_view(v, seed=i))
         elif callable(v): res.append(v)
         else: raise TypeError(f"A view must be a name in {list(VIEWS)} or a callable; got {v!r} of type {type(v).__name__}")
@@ -99,9 +89,31 @@ def view_names(views='flip')->list:
     "Display names of the views in `views`."
     return [getattr(f, '__name__', type(f).__name__) for f in get_views(views)]
 
+# %% ../nbs/04_tta.ipynb #f4c8b829
+def _flips_of(tfm)->set:
+    "The flips a training transform draws: 'flip' (horizontal), 'd4' (dihedral), or none."
+    found = set()
+    for f in [tfm, *getattr(tfm, 'aff_fs', [])]:
+        fn, kw = (f.func, f.keywords) if isinstance(f, partial) else (f, {})
+        if not kw.get('p', getattr(f, 'p', 1.)): continue
+        if fn is dihedral_mat or isinstance(f, DihedralItem): found.add('d4')
+        elif fn is flip_mat or isinstance(f, FlipItem): found.add('flip')
+    return found
+
+def auto_views(learn # A `Learner` or `DataLoaders`; its training loader's augmentation decides
+              )->str:
+    "The views the model was trained with: 'd4' (dihedral flips), 'flip' (horizontal flips) or 'none'."
+    dls = learn.dls if isinstance(learn, Learner) else learn
+    try: dl = dls.train
+    except (AttributeError, IndexError): return 'none'
+    pipes = (getattr(dl, 'after_item', None), getattr(dl, 'after_batch', None))
+    found = set().union(*[_flips_of(t) for p in pipes for t in getattr(p, 'fs', [])])
+    return 'd4' if 'd4' in found else 'flip' if 'flip' in found else 'none'
+
 # %% ../nbs/04_tta.ipynb #3da8a955
 MERGES = ('mean', 'gmean', 'max', 'tsharpen', 'logit')
 _PROBE = torch.tensor([[0., 1., 3.], [2., -1., .5]])
+_ACTS = {'softmax': lambda x: x.softmax(-1), 'sigmoid': torch.sigmoid, 'none': noop}
 
 def _act_kind(act)->str:
     "'softmax', 'sigmoid' or 'other', from what `act` does to a probe."
@@ -112,36 +124,56 @@ def _act_kind(act)->str:
     if torch.allclose(out, _PROBE.sigmoid()): return 'sigmoid'
     return 'other'
 
+# %% ../nbs/04_tta.ipynb #bb5275c9
+def _loss_chain(lf, depth=8)->list:
+    "`lf` and the losses it wraps, outermost first (`__wrapped__`, `loss_func`, `func`)."
+    chain = []
+    while lf is not None and len(chain) < depth and not any(lf is c for c in chain):
+        chain.append(lf)
+        lf = next((w for a in ('__wrapped__', 'loss_func', 'func') if (w := getattr(lf, a, None)) is not None), None)
+    return chain
+
+def _loss_activation(lf):
+    "The activation of loss `lf` (the first one found through its wrappers), or None when it cannot be told."
+    chain = _loss_chain(lf)
+    for l in chain:
+        if callable(act := getattr(l, 'activation', None)): return act
+        if isinstance(l, nn.CrossEntropyLoss) or l is F.cross_entropy: return _ACTS['softmax']
+        if isinstance(l, nn.BCEWithLogitsLoss) or l is F.binary_cross_entropy_with_logits: return _ACTS['sigmoid']
+    return noop if any(isinstance(l, nn.modules.loss._Loss) for l in chain) else None
+
 def get_activation(learn=None, # A `Learner` (its `loss_func` decides) or None
                    activation=None # A callable, 'softmax', 'sigmoid', 'none', or None to infer it from the loss
                   ):
     "The activation turning model outputs into probabilities."
     if callable(activation): return activation
-    if isinstance(activation, str):
-        acts = {'softmax': lambda x: x.softmax(-1), 'sigmoid': torch.sigmoid, 'none': noop}
-        if activation not in acts: raise ValueError(f"Unknown activation {activation!r}; valid are {list(acts)} or a callable")
-        return acts[activation]
-    if activation is not None: raise TypeError(f"activation must be a callable, a name or None; got {activation!r}")
+    if activation is not None:
+        if not isinstance(activation, str): raise TypeError(f"activation must be a callable, a name or None; got {activation!r}")
+        return _ACTS[check_choice(activation, 'activation', list(_ACTS))]
     lf = getattr(learn, 'loss_func', None)
     if lf is None: return noop
-    act = getattr(lf, 'activation', None)
-    if callable(act): return act
-    base = getattr(lf, 'func', lf)
-    if isinstance(base, nn.CrossEntropyLoss): return lambda x: x.softmax(-1)
-    if isinstance(base, nn.BCEWithLogitsLoss): return torch.sigmoid
-    return noop
+    if (act := _loss_activation(lf)) is not None: return act
+    try: dflt = learn.dls.train_ds.loss_func  # the loss fastai picks for this data
+    except Exception: dflt = None
+    act = _loss_activation(dflt) if dflt is not None else None
+    warnings.warn(f"cannot tell the activation of loss_func={lf!r}: " + (f"using that of the data's default loss {dflt!r}" if act
+                  else "predictions are its raw outputs") + "; pass activation='softmax', 'sigmoid' or 'none' to choose")
+    return act or noop
 
+# %% ../nbs/04_tta.ipynb #1916bcfe
 def merge_views(z:torch.Tensor, # Model outputs of the views, `[n_views, bs, n_classes]`
                 merge='mean', # One of `MERGES`
                 act=noop, # The activation
-                kind=None, # `_act_kind(act)`, computed when None
-                t=0.5 # Exponent for 'tsharpen'
+                kind=None, # 'softmax', 'sigmoid' or 'other' (`_act_kind(act)`); computed when None
+                t=0.5 # Exponent for 'tsharpen', > 0
                )->torch.Tensor:
     "Merge the views of each item in probability space: `[bs, n_classes]`."
-    if merge not in MERGES: raise ValueError(f"Unknown merge {merge!r}; valid names are {list(MERGES)}")
-    kind = kind or _act_kind(act)
-    v, bs = z.shape[:2]
-    z = z.float()
+    check_choice(merge, 'merge', MERGES); check_choice(kind, 'kind', (None, 'softmax', 'sigmoid', 'other'))
+    check_real(t, 't', 0, lo_open=True)
+    if not isinstance(z, torch.Tensor) or z.ndim != 3:
+        raise ValueError(f"z must be a tensor [n_views, bs, n_classes], got {tuple(getattr(z, 'shape', ())) or type(z).__name__}; "
+                         "for the outputs of a single view pass z[None]")
+    kind, z = kind or _act_kind(act), z.float()
     if merge == 'logit': return act(z.mean(0))
     if merge == 'gmean' and kind == 'softmax': return F.log_softmax(z, -1).mean(0).softmax(-1)
     if merge == 'gmean' and kind == 'sigmoid': return F.logsigmoid(z).mean(0).exp()
@@ -151,6 +183,154 @@ def merge_views(z:torch.Tensor, # Model outputs of the views, `[n_views, bs, n_c
     elif merge == 'tsharpen': res = p.clamp_min(0).pow(t).mean(0)
     else: res = p.clamp_min(torch.finfo(p.dtype).tiny).log().mean(0).exp()
     return res / res.sum(-1, keepdim=True) if kind == 'softmax' and merge != 'mean' else res
+
+# %% ../nbs/04_tta.ipynb #c8699ee1
+def _pred_dl(learn, dl, ds_idx):
+    "The DataLoader to predict on: `dl` unshuffled, or `learn.dls[ds_idx]`, with a clear error when there is none."
+    if dl is None:
+        check_int(ds_idx, 'ds_idx', 0)
+        loaders = getattr(learn.dls, 'loaders', [])
+        if ds_idx >= len(loaders) or loaders[ds_idx] is None or not len(loaders[ds_idx].dataset):
+            raise ValueError(f"The Learner has no data at dls[{ds_idx}] (no validation set?); pass `dl=`, "
+                             "e.g. `learn.dls.test_dl(items)`")
+        dl = loaders[ds_idx]
+    if hasattr(dl, 'new') and (getattr(dl, 'shuffle', False) or getattr(dl, 'drop_last', False)):
+        dl = dl.new(shuffle=False, drop_last=False)
+    return dl
+
+def _is_auto(views): return isinstance(views, str) and views == 'auto'
+
+def tta(learn:Learner, # The Learner whose model predicts; its callbacks are not run
+        dl=None, # DataLoader to predict on; default `learn.dls[ds_idx]`
+        ds_idx=1, # Which of `learn.dls` to use when `dl` is None
+        views='auto', # 'auto' (`auto_views(learn)`), a name in `VIEWS`, or a list of names, callables and fastai transforms
+        merge='mean', # One of `MERGES`
+        activation=None, # Callable or 'softmax'/'sigmoid'/'none'; None: the loss's activation
+        with_input=False, # Also return the inputs (first)
+        max_bs=None # Largest number of images in one forward pass; None: a whole batch's views at once
+       )->tuple:
+    "Predictions on `dl` merged over fixed `views`, with one decode per batch and no Learner events: `(preds, targs)`."
+    if not isinstance(learn, Learner): raise TypeError(f"tta needs a fastai Learner, got {type(learn).__name__}; for a bare model use ensemble_tta([model], dl)")
+    check_int(max_bs, 'max_bs', 1, none_ok=True)
+    dl = _pred_dl(learn, dl, ds_idx)
+    member = (learn.model, get_activation(learn, activation), partial(_amp, learn), auto_views(learn) if _is_auto(views) else views)
+    inp, preds, targs = _predict([member], dl, merge, [1.], with_input, max_bs)
+    return (inp, preds, targs) if with_input else (preds, targs)
+
+# %% ../nbs/04_tta.ipynb #78470965
+def _load_member(p, learn, device):
+    "A Learner from an export (`.pkl`), or a copy of `learn`'s model with the weights in `p` (`.pth`)."
+    p, cuda = Path(p), torch.device(device).type == 'cuda'
+    if not p.exists(): raise FileNotFoundError(f"No model file {p}")
+    if p.suffix != '.pkl' and learn is None: raise ValueError(f"{p} holds weights only: pass `learn=` a Learner with the same architecture")
+    try:
+        if p.suffix == '.pkl':
+            o = load_learner(p, cpu=not cuda)
+            if cuda: o.model.to(device)
+            return o
+        m = deepcopy(learn.model).to(device)
+        load_model(p, m, None, with_opt=False, device=device)
+        return m
+    except Exception as e:
+        what = 'an exported Learner (learn.export)' if p.suffix == '.pkl' else "weights (learn.save) for the model of `learn=`"
+        raise ValueError(f"Cannot load {p} as {what}: {type(e).__name__}: {e}") from e
+
+def _member(o, learn, activation, views, device):
+    "(model, activation, amp context, views) for an ensemble member."
+    if isinstance(o, (str, Path)): o = _load_member(o, learn, device)
+    owner = o if isinstance(o, Learner) else learn
+    if isinstance(o, nn.Module) and learn is None and activation is None: activation = 'softmax'
+    v = (auto_views(owner) if owner is not None else 'none') if _is_auto(views) else views
+    return (o.model if isinstance(o, Learner) else o), get_activation(owner, activation), partial(_amp, owner), v
+
+# %% ../nbs/04_tta.ipynb #87bbc898
+def _weights(weights, n):
+    "Member weights normalised to sum 1: one finite number >= 0 per member, with a positive sum."
+    if weights is None: return [1 / n] * n
+    if isinstance(weights, torch.Tensor): weights = weights.tolist()
+    if not is_listlike(weights): raise TypeError(f"weights must be a list of numbers, one per model; got {weights!r}")
+    ws = [check_real(w, f'weights[{i}]', 0) for i, w in enumerate(weights)]
+    if len(ws) != n: raise ValueError(f"{len(ws)} weights for {n} models")
+    if sum(ws) <= 0: raise ValueError(f"weights must have a positive sum; got {ws}")
+    return [w / sum(ws) for w in ws]
+
+def _vocab(o):
+    "A member's class list, when it is a Learner with one."
+    try: v = o.dls.vocab if isinstance(o, Learner) else None
+    except (AttributeError, IndexError): return None
+    return None if v is None else [str(c) for c in v]
+
+def _check_vocabs(members):
+    "Refuse Learners with different class lists: their probabilities would be added class by class."
+    vs = [(i, v) for i, o in enumerate(members) if (v := _vocab(o)) is not None]
+    for i, v in vs[1:]:
+        if v != vs[0][1]: raise ValueError(f"ensemble members predict different classes: member {vs[0][0]} {vs[0][1][:10]}, "
+                                           f"member {i} {v[:10]}; every member must be trained on the same classes, in the same order")
+
+# %% ../nbs/04_tta.ipynb #3d5d3212
+def ensemble_tta(learners_or_model_paths, # Learners, nn.Modules, `.pkl` exports or `.pth` weights (with `learn=`)
+                 dl=None, # DataLoader to predict on; default the first Learner's `dls[ds_idx]`
+                 views='auto', # As in `tta`; 'auto' reads each Learner's training augmentation
+                 merge='mean', # How views are merged, per model (as in `tta`)
+                 weights=None, # Weight of each model (normalised); default equal
+                 activation=None, # As in `tta`; None: each Learner's loss activation (softmax for bare modules)
+                 learn=None, # Template Learner for `.pth` paths and bare modules (architecture, activation, views)
+                 ds_idx=1, # As in `tta`
+                 with_input=False, # Also return the inputs (first)
+                 max_bs=None, # As in `tta`
+                 per_model=False # Return each model's probabilities, unweighted, `[n_models, n, n_classes]`
+                )->tuple:
+    "Weighted mean over models of `tta` predictions, in one pass over `dl`: `(preds, targs)`."
+    items = list(learners_or_model_paths) if isinstance(learners_or_model_paths, (list, tuple)) else [learners_or_model_paths]
+    if not items: raise ValueError("ensemble_tta needs at least one model")
+    bad = [o for o in items if not isinstance(o, (Learner, nn.Module, str, Path))]
+    if bad: raise TypeError(f"An ensemble member must be a Learner, an nn.Module or a model path; got {type(bad[0]).__name__}")
+    check_int(max_bs, 'max_bs', 1, none_ok=True)
+    if per_model and weights is not None: raise ValueError("weights apply to the merged prediction: with per_model=True each model's probabilities come back unweighted")
+    weights = [1.] * len(items) if per_model else _weights(weights, len(items))
+    if learn is None: learn = next((o for o in items if isinstance(o, Learner)), None)
+    if dl is None and learn is None: raise ValueError("Pass `dl=`: no Learner to take a validation set from")
+    dl = _pred_dl(learn, dl, ds_idx)
+    device = getattr(dl, 'device', None) or default_device()
+    items = [_load_member(o, learn, device) if isinstance(o, (str, Path)) else o for o in items]
+    _check_vocabs(items)
+    members = [_member(o, learn, activation, views, device) for o in items]
+    inp, preds, targs = _predict(members, dl, merge, weights, with_input, max_bs, per_model)
+    return (inp, preds, targs) if with_input else (preds, targs)
+
+# %% ../nbs/04_tta.ipynb #6960a504
+def show_tta(learn:Learner, # The Learner
+             idx=0, # Index of the item in the DataLoader's dataset
+             dl=None, # DataLoader; default `learn.dls[ds_idx]`
+             ds_idx=1, # As in `tta`
+             views='auto', # As in `tta`
+             merge='mean', # As in `tta`
+             activation=None, # As in `tta`
+             ncols=4, # Images per row
+             figsize=None, # Figure size; default 2.2 inches per image
+             **kwargs # Passed to `show_image`
+            ):
+    "Show item `idx`'s views with each view's prediction; returns the per-view probabilities `[n_views, n_classes]`."
+    from fastai.vision.core import show_image
+    import matplotlib.pyplot as plt
+    dl, views = _pred_dl(learn, dl, ds_idx), auto_views(learn) if _is_auto(views) else views
+    check_int(idx, 'idx', 0, len(dl.dataset) - 1)
+    with _no_aug(dl): xs = tuple(next(iter(dl.new(bs=1, get_idxs=lambda: [idx]))))[:_n_inp(dl)]
+    fns, names, act = get_views(views), view_names(views), get_activation(learn, activation)
+    with _eval_mode([learn.model]), torch.no_grad(), _amp(learn, _device(learn.model)):
+        z = _view_logits(learn.model, to_device(xs, _device(learn.model)), fns, names, [None]).float()
+    probs, merged = act(z.flatten(0, 1)).view(z.shape)[:, 0].cpu(), merge_views(z, merge, act)[0].cpu()
+    vocab = getattr(dl, 'vocab', None) or getattr(learn.dls, 'vocab', None)
+    lbl = lambda c: str(vocab[c]) if vocab is not None and c < len(vocab) else str(c)
+    nrows, nc = -(-len(fns) // ncols), min(ncols, len(fns))
+    fig, axs = plt.subplots(nrows, nc, figsize=figsize or (2.2*nc, 2.4*nrows), squeeze=False)
+    for ax, f, n, p in zip(axs.flatten(), fns, names, probs):
+        img = dl.decode((f(xs[0]),))[0][0] if hasattr(dl, 'decode') else f(xs[0])[0]
+        show_image(img, ax=ax, title=f'{n}\n{lbl(int(p.argmax()))} {float(p.max()):.2f}', **{**getattr(img, '_show_args', {}), **kwargs})
+    for ax in axs.flatten()[len(fns):]: ax.axis('off')
+    fig.suptitle(f'{merge} of {len(fns)} views: {lbl(int(merged.argmax()))} {float(merged.max()):.2f}')
+    fig.tight_layout()
+    return probs
 
 # %% ../nbs/04_tta.ipynb #21ed8afb
 @contextmanager
@@ -175,10 +355,26 @@ def _amp(learn, device):
     return torch.autocast('cuda', dtype=torch.bfloat16 if str(cb.amp_mode.value) == 'bf16' else torch.float16)
 
 def _is_img(x): return isinstance(x, torch.Tensor) and x.is_floating_point() and x.ndim >= 3
-
 def _plain(x): return x.as_subclass(torch.Tensor) if isinstance(x, torch.Tensor) else x
+def _n_inp(dl): return getattr(dl, 'n_inp', 1)
 
-def _forward(model, xs, names, shape, cap):
+def _no_aug(dl):
+    "Iterate `dl` with the validation transforms (`split_idx=1`), as `get_preds` on a validation set does."
+    ds = getattr(dl, 'dataset', None)
+    return ds.set_split_idx(1) if hasattr(ds, 'set_split_idx') else nullcontext()
+
+# %% ../nbs/04_tta.ipynb #7cae4439
+def _model_error(e, xs, names, shapes):
+    "The model's `RuntimeError` `e`, explained: views that resized the input (`names`), or data that does not fit the model."
+    if names is not None:
+        return ValueError(f"The model failed on the view(s) {names}, which change the input size from {shapes[0]} to {shapes[1]}; "
+                          "this model needs a fixed input size, so use views that keep it ('none', 'flip', 'vflip', 'd4' on "
+                          f"square images). The model said: {e}")
+    return RuntimeError(f"The model failed on the DataLoader's input (items of shape {tuple(xs[0].shape[1:])}): check that the "
+                        "data matches what the model was trained on (number of channels, image size, normalisation). "
+                        f"The model said: {e}")
+
+def _forward(model, xs, names, shapes, cap):
     "Outputs of `model` on inputs `xs`, in pieces of at most `cap[0]` items; halves `cap[0]` on out-of-memory."
     n = len(xs[0])
     while True:
@@ -190,24 +386,19 @@ def _forward(model, xs, names, shape, cap):
             if step == 1: raise
             cap[0] = step // 2  # remembered for the next batches
             if torch.cuda.is_available(): torch.cuda.empty_cache()
-        except RuntimeError as e:
-            if names is None: raise
-            raise ValueError(f"The model failed on the view(s) {names}, which change the input size from {shape[0]} to "
-                             f"{shape[1]}; this model needs a fixed input size, so use views that keep it "
-                             f"('none', 'flip', 'vflip', 'd4' on square images). The model said: {e}") from e
+        except RuntimeError as e: raise _model_error(e, xs, names, shapes) from e
     if not all(isinstance(o, torch.Tensor) for o in outs):
         raise TypeError(f"tta needs a model returning one tensor, got {type(outs[0]).__name__}")
     return torch.cat(outs) if len(outs) > 1 else outs[0]
 
+# %% ../nbs/04_tta.ipynb #f2c4b296
 def _view_logits(model, xs, fns, names, cap):
-    "Model outputs `[n_views, bs, ...]` for the views `fns` of the inputs `xs`."
+    "Model outputs `[n_views, bs, n_classes]` for the views `fns` of the inputs `xs`, views of one size in one forward."
     bs, img = len(xs[0]), [i for i, x in enumerate(xs) if _is_img(x)]
-    if not img and len(fns) > 1: raise TypeError(f"No image-like input (a float tensor with >= 3 dims) to build views from")
+    if not img and len(fns) > 1: raise TypeError("No image-like input (a float tensor with >= 3 dims) to build views from")
     vxs = [[f(x) if i in img else x for i, x in enumerate(xs)] for f in fns]
-    shape0 = tuple(xs[img[0]].shape[-2:]) if img else None
-    groups = {}
+    shape0, groups, res = tuple(xs[img[0]].shape[-2:]) if img else None, {}, [None] * len(fns)
     for j, vx in enumerate(vxs): groups.setdefault(tuple(vx[img[0]].shape[-2:]) if img else None, []).append(j)
-    res = [None] * len(fns)
     for shp, js in groups.items():
         cat = [torch.cat([vxs[j][i] for j in js]) for i in range(len(xs))]
         out = _forward(model, cat, None if shp == shape0 else [names[j] for j in js], (shape0, shp), cap)
@@ -215,163 +406,47 @@ def _view_logits(model, xs, fns, names, cap):
     if len({r.shape for r in res}) > 1:
         raise ValueError(f"The views {names} give model outputs of different shapes {[tuple(r.shape) for r in res]}")
     z = torch.stack(res)
-    if z.ndim > 3 and len(fns) > 1:
+    if z.ndim != 3:
         raise ValueError(f"tta merges per-item scores [bs, n_classes]; the model returns {tuple(z.shape[1:])}. "
-                         "Outputs with spatial dimensions (segmentation) would need each view undone: use views='none'")
+                         "For outputs with spatial dimensions (segmentation) use learn.get_preds")
     return z
 
-def _n_inp(dl): return getattr(dl, 'n_inp', 1)
+# %% ../nbs/04_tta.ipynb #0b3dccfc
+def _batch_probs(members, views, kinds, caps, weights, xs, merge, per_model=False):
+    "One batch's prediction: the weighted sum of every member's view-merged probabilities (or all of them, stacked)."
+    p, ps = None, []
+    for i, ((model, act, amp, _), (fns, names), kind, cap, w) in enumerate(zip(members, views, kinds, caps, weights)):
+        dev = _device(model)
+        with amp(dev): z = _view_logits(model, to_device(xs, dev), fns, names, cap)
+        pk = merge_views(z, merge, act, kind) * w
+        if p is not None and pk.shape != p.shape:
+            raise ValueError(f"ensemble members give different numbers of classes: member 0 {p.shape[-1]}, member {i} "
+                             f"{pk.shape[-1]}; every member must predict the same classes")
+        if per_model: ps.append(pk.to(ps[0].device) if ps else pk)
+        p = pk if p is None else p + pk.to(p.device)
+    return torch.stack(ps) if per_model else p
 
-def _no_aug(dl):
-    "Iterate `dl` with the validation transforms (`split_idx=1`), as `get_preds` on a validation set does."
-    ds = getattr(dl, 'dataset', None)
-    return ds.set_split_idx(1) if hasattr(ds, 'set_split_idx') else nullcontext()
+def _collect(preds, targs, inps, n_inp, dim=0):
+    "The per-batch results concatenated on the host (`preds` along `dim`): (inputs or None, preds, targs or None)."
+    if not preds: raise ValueError("The DataLoader gave no batches")
+    cat = lambda ts, dim=0: torch.cat(ts, dim).cpu()
+    ts = tuple(cat([t[i] for t in targs]) for i in range(len(targs[0]))) if targs else None
+    ins = tuple(cat([t[i] for t in inps]) for i in range(n_inp)) if inps else None
+    one = lambda o: o[0] if o is not None and len(o) == 1 else o
+    return one(ins), cat(preds, dim), one(ts)
 
-def _predict(members, # list of (model, activation, amp context factory)
-             dl, views='flip', merge='mean', weights=None, with_input=False, max_bs=None):
+def _predict(members, # list of (model, activation, amp context factory, views)
+             dl, merge='mean', weights=None, with_input=False, max_bs=None, per_model=False):
     "Weighted sum over `members` of their view-merged probabilities, one pass over `dl`: (inputs, preds, targs)."
-    fns = get_views(views); names = view_names(views)
-    if merge not in MERGES: raise ValueError(f"Unknown merge {merge!r}; valid names are {list(MERGES)}")
-    kinds = [_act_kind(a) for _, a, _ in members]
-    caps = [[max_bs] for _ in members]
-    n_inp = _n_inp(dl)
+    check_choice(merge, 'merge', MERGES)
+    views = [(get_views(m[3]), view_names(m[3])) for m in members]
+    kinds, caps, n_inp = [_act_kind(m[1]) for m in members], [[max_bs] for _ in members], _n_inp(dl)
     preds, targs, inps = [], [], []
-    with _eval_mode([m for m, _, _ in members]), torch.no_grad(), _no_aug(dl):
+    with _eval_mode([m[0] for m in members]), torch.no_grad(), _no_aug(dl):
         for b in dl:
             b = tuple(b) if isinstance(b, (list, tuple)) else (b,)
             xs, ys = b[:n_inp], b[n_inp:]
-            p = None
-            for (model, act, amp), kind, w, cap in zip(members, kinds, weights, caps):
-                dev = _device(model)
-                with amp(dev):
-                    z = _view_logits(model, to_device(xs, dev), fns, names, cap)
-                pk = merge_views(z, merge, act, kind) * w
-                p = pk if p is None else p + pk.to(p.device)
-            preds.append(p)
+            preds.append(_batch_probs(members, views, kinds, caps, weights, xs, merge, per_model))
             if ys: targs.append(ys)
             if with_input: inps.append(xs)
-    if not preds: raise ValueError("The DataLoader gave no batches")
-    cat = lambda ts: torch.cat(ts).cpu()
-    preds = cat(preds)
-    if targs:
-        targs = tuple(cat([t[i] for t in targs]) for i in range(len(targs[0])))
-        targs = targs[0] if len(targs) == 1 else targs
-    else: targs = None
-    if not with_input: return None, preds, targs
-    inps = tuple(cat([t[i] for t in inps]) for i in range(n_inp))
-    return inps[0] if n_inp == 1 else inps, preds, targs
-
-# %% ../nbs/04_tta.ipynb #c8699ee1
-def _pred_dl(learn, dl, ds_idx):
-    "The DataLoader to predict on: `dl` unshuffled, or `learn.dls[ds_idx]`, with a clear error when there is none."
-    if dl is None:
-        loaders = getattr(learn.dls, 'loaders', [])
-        if ds_idx >= len(loaders) or loaders[ds_idx] is None or not len(loaders[ds_idx].dataset):
-            raise ValueError(f"The Learner has no data at dls[{ds_idx}] (no validation set?); pass `dl=`, "
-                             "e.g. `learn.dls.test_dl(items)`")
-        dl = loaders[ds_idx]
-    if hasattr(dl, 'new') and (getattr(dl, 'shuffle', False) or getattr(dl, 'drop_last', False)):
-        dl = dl.new(shuffle=False, drop_last=False)
-    return dl
-
-def tta(learn:Learner, # The Learner whose model predicts; its callbacks are not run
-        dl=None, # DataLoader to predict on; default `learn.dls[ds_idx]`
-        ds_idx=1, # Which of `learn.dls` to use when `dl` is None
-        views='flip', # A name in `VIEWS`, or a list of names, callables and fastai batch transforms
-        merge='mean', # One of `MERGES`
-        activation=None, # Callable or 'softmax'/'sigmoid'/'none'; None: the loss's activation
-        with_input=False, # Also return the inputs (first)
-        max_bs=None # Largest number of images in one forward pass; None: a whole batch's views at once
-       )->tuple:
-    "Predictions on `dl` merged over fixed `views`, with one decode per batch and no Learner events: `(preds, targs)`."
-    dl = _pred_dl(learn, dl, ds_idx)
-    act = get_activation(learn, activation)
-    inp, preds, targs = _predict([(learn.model, act, lambda d: _amp(learn, d))], dl, views, merge, [1.], with_input, max_bs)
-    return (inp, preds, targs) if with_input else (preds, targs)
-
-# %% ../nbs/04_tta.ipynb #78470965
-def _member(o, learn, activation, device):
-    "(model, activation, amp) for an ensemble member."
-    if isinstance(o, (str, Path)):
-        p = Path(o)
-        if not p.exists(): raise FileNotFoundError(f"No model file {p}")
-        if p.suffix == '.pkl':
-            o = load_learner(p, cpu=torch.device(device).type != 'cuda')
-            if torch.device(device).type == 'cuda': o.model.to(device)
-        else:
-            if learn is None: raise ValueError(f"{p} holds weights only: pass `learn=` a Learner with the same architecture")
-            m = _deepcopy(learn.model).to(device)
-            load_model(p, m, None, with_opt=False, device=device)
-            return m, get_activation(learn, activation), lambda d: _amp(learn, d)
-    if isinstance(o, Learner): return o.model, get_activation(o, activation), lambda d, o=o: _amp(o, d)
-    if isinstance(o, nn.Module): return o, get_activation(learn, activation if activation is not None else 'softmax'), lambda d: nullcontext()
-    raise TypeError(f"An ensemble member must be a Learner, an nn.Module or a model path; got {type(o).__name__}")
-
-def ensemble_tta(learners_or_model_paths, # Learners, nn.Modules, `.pkl` exports or `.pth` weights (with `learn=`)
-                 dl=None, # DataLoader to predict on; default the first Learner's `dls[ds_idx]`
-                 views='flip', # As in `tta`
-                 merge='mean', # How views are merged, per model (as in `tta`)
-                 weights=None, # Weight of each model (normalised); default equal
-                 activation=None, # As in `tta`; None: each Learner's loss activation (softmax for bare modules)
-                 learn=None, # Template Learner for `.pth` paths (architecture, activation)
-                 ds_idx=1, # As in `tta`
-                 with_input=False, # Also return the inputs (first)
-                 max_bs=None # As in `tta`
-                )->tuple:
-    "Weighted mean over models of `tta` predictions, in one pass over `dl`: `(preds, targs)`."
-    items = list(learners_or_model_paths) if isinstance(learners_or_model_paths, (list, tuple)) else [learners_or_model_paths]
-    if not items: raise ValueError("ensemble_tta needs at least one model")
-    bad = [o for o in items if not isinstance(o, (Learner, nn.Module, str, Path))]
-    if bad: raise TypeError(f"An ensemble member must be a Learner, an nn.Module or a model path; got {type(bad[0]).__name__}")
-    if learn is None: learn = next((o for o in items if isinstance(o, Learner)), None)
-    if dl is None:
-        if learn is None: raise ValueError("Pass `dl=`: no Learner to take a validation set from")
-        dl = _pred_dl(learn, None, ds_idx)
-    else: dl = _pred_dl(learn, dl, ds_idx)
-    if weights is None: weights = [1.] * len(items)
-    weights = [float(w) for w in weights]
-    if len(weights) != len(items): raise ValueError(f"{len(weights)} weights for {len(items)} models")
-    if min(weights) < 0 or sum(weights) <= 0: raise ValueError(f"weights must be non-negative with a positive sum; got {weights}")
-    weights = [w / sum(weights) for w in weights]
-    device = getattr(dl, 'device', None) or default_device()
-    members = [_member(o, learn, activation, device) for o in items]
-    inp, preds, targs = _predict(members, dl, views, merge, weights, with_input, max_bs)
-    return (inp, preds, targs) if with_input else (preds, targs)
-
-# %% ../nbs/04_tta.ipynb #6960a504
-def show_tta(learn:Learner, # The Learner
-             idx=0, # Index of the item in the DataLoader's dataset
-             dl=None, # DataLoader; default `learn.dls[ds_idx]`
-             ds_idx=1, # As in `tta`
-             views='d4', # As in `tta`
-             merge='mean', # As in `tta`
-             activation=None, # As in `tta`
-             ncols=4, # Images per row
-             figsize=None, # Figure size; default 2.2 inches per image
-             **kwargs # Passed to `show_image`
-            ):
-    "Show item `idx`'s views with each view's prediction; returns the per-view probabilities `[n_views, n_classes]`."
-    from fastai.vision.core import show_image
-    import matplotlib.pyplot as plt
-    dl = _pred_dl(learn, dl, ds_idx)
-    if not 0 <= idx < len(dl.dataset): raise IndexError(f"idx {idx} is out of range for a dataset of {len(dl.dataset)} items")
-    with _no_aug(dl): b = next(iter(dl.new(bs=1, get_idxs=lambda: [idx])))
-    xs = tuple(b)[:_n_inp(dl)]
-    fns, names, act = get_views(views), view_names(views), get_activation(learn, activation)
-    with _eval_mode([learn.model]), torch.no_grad(), _amp(learn, _device(learn.model)):
-        z = _view_logits(learn.model, to_device(xs, _device(learn.model)), fns, names, [None]).float()
-    probs = act(z.flatten(0, 1)).view(z.shape)[:, 0].cpu()
-    merged = merge_views(z, merge, act)[0].cpu()
-    vocab = getattr(dl, 'vocab', None) or getattr(learn.dls, 'vocab', None)
-    lbl = lambda c: str(vocab[c]) if vocab is not None and c < len(vocab) else str(c)
-    nrows = -(-len(fns) // ncols)
-    fig, axs = plt.subplots(nrows, min(ncols, len(fns)), figsize=figsize or (2.2*min(ncols, len(fns)), 2.4*nrows), squeeze=False)
-    for ax, f, n, p in zip(axs.flatten(), fns, names, probs):
-        img = dl.decode((f(xs[0]),))[0][0] if hasattr(dl, 'decode') else f(xs[0])[0]
-        c = int(p.argmax())
-        show_image(img, ax=ax, title=f'{n}\n{lbl(c)} {float(p[c]):.2f}', **kwargs)
-    for ax in axs.flatten()[len(fns):]: ax.axis('off')
-    c = int(merged.argmax())
-    fig.suptitle(f'{merge} of {len(fns)} views: {lbl(c)} {float(merged[c]):.2f}')
-    fig.tight_layout()
-    return probs
+    return _collect(preds, targs, inps, n_inp, dim=1 if per_model else 0)
