@@ -1,18 +1,18 @@
 """fastaug.transforms against its peers, side by side in one process (ratios printed; medians of interleaved repeats).
 
-Run: python bench/transforms.py [--only cutout,elastic,stats,resize] [--repeats 5] [--quick] [--reference]
+Run: python bench/transforms.py [--only cutout,elastic,stats,resize] [--repeats 5] [--threads 1] [--quick] [--reference]
 1. cutout:  `Cutout` vs fastai `RandomErasing` on a 64x3x224x224 batch (both on a fresh copy, p=1).
-2. elastic: `ElasticDeform` vs kornia `RandomElasticTransform` (per-sample fields, same_on_batch=False) and
-            albumentations `ElasticTransform` in a per-image loop, 64x3x224x224, p=1 (kornia and albumentations are
-            bench-only dependencies: pip install kornia albumentations).
+2. elastic: `ElasticDeform` vs kornia `RandomElasticTransform` (per-sample fields, same_on_batch=False), 16x3x224x224,
+            p=1, at the same sigma with a Gaussian kernel of 2*ceil(3*sigma)+1 taps, for sigma 2..32, then both at their
+            defaults. kornia is a bench-only dependency (pip install kornia); without it ElasticDeform is timed alone.
 3. stats:   `dataset_stats` vs one plain pass over the same loader: Fashion-MNIST's 60,000 training images in memory
             (fastai `TfmdDL`, bs 256), and its 10,000 test PNGs through a fastai DataBlock.
 4. resize:  `ProgressiveResize` on Fashion-MNIST (10,000 training images) with a small CNN: training-epoch time at the
             start size (14 px) vs full size (28 px); test accuracy of fixed 28 px training (3 epochs) vs progressive
             14 -> 28 px given the same process CPU time (with --reference, also fixed 28 px for as many epochs).
-Runs on CUDA when available (timings synchronise the device). Sized for <= 20 min on 2 shared CPU cores.
+Runs on CUDA when available (timings synchronise the device). The write-up with the figures is bench/transforms.md.
 """
-import argparse, time, warnings
+import argparse, math, time, warnings
 import numpy as np, torch, torch.nn as nn, fastai
 from fastai.vision.all import *
 from fastaug.data import fashion_mnist_arrays, fashion_mnist
@@ -55,29 +55,33 @@ def bench_cutout(repeats):
                    ('x.clone() (reference)', lambda: buf['x'].clone())], repeats, setup=fresh)
     report('Cutout, 64x3x224x224', res, 'fastai RandomErasing(p=1) [one box per batch]')
 
-def bench_elastic(repeats):
-    import kornia.augmentation as K, albumentations as A
-    x = TensorImage(torch.rand(64, 3, 224, 224, device=DEV))
-    cases = [(f'fastaug ElasticDeform(sigma={s})', (lambda s=s: ElasticDeform(alpha=4., sigma=s, p=1., seed=0)))
-             for s in (4., 10.5, 32.)]
-    k_def = K.RandomElasticTransform(p=1., same_on_batch=False)  # kernel 63, sigma 32
-    k_mat = K.RandomElasticTransform(kernel_size=(65, 65), sigma=(10.5, 10.5), p=1., same_on_batch=False)
-    al = A.ElasticTransform(alpha=40., sigma=10.5, p=1.)
-    imgs = [np.ascontiguousarray(o.permute(1, 2, 0).cpu().numpy()) for o in x]
-    tf = [(n, f()) for n, f in cases]
-    for _, t in tf: t(x, split_idx=0)
-    k_def(x); k_mat(x); al(image=imgs[0])  # warm-up
-    fns = [('kornia RandomElasticTransform (defaults: k63, s32)', lambda: k_def(x)),
-           ('kornia RandomElasticTransform (k65, s10.5)', lambda: k_mat(x)),
-           ('albumentations ElasticTransform, per-image loop (s10.5)', lambda: [al(image=i)['image'] for i in imgs])]
-    fns += [(n, (lambda t=t: t(x, split_idx=0))) for n, t in tf]
-    res = compare(fns, repeats)
-    report('ElasticDeform, 64x3x224x224, per-sample fields, p=1', res, 'kornia RandomElasticTransform (defaults: k63, s32)')
-    for ours, peer in [('fastaug ElasticDeform(sigma=32.0)', 'kornia RandomElasticTransform (defaults: k63, s32)'),
-                       ('fastaug ElasticDeform(sigma=10.5)', 'kornia RandomElasticTransform (k65, s10.5)'),
-                       ('fastaug ElasticDeform(sigma=10.5)', 'albumentations ElasticTransform, per-image loop (s10.5)'),
-                       ('fastaug ElasticDeform(sigma=4.0)', 'kornia RandomElasticTransform (defaults: k63, s32)')]:
-        print(f"  {peer} / {ours}: {res[peer][0] / res[ours][0]:.1f}x   ({res[peer][0] / 64:.1f} vs {res[ours][0] / 64:.2f} ms/image)")
+SIGMAS = (2, 3, 4, 6, 8, 10.5, 16, 24, 32)
+
+def bench_elastic(repeats, bs=16, size=224, sigmas=SIGMAS):
+    "σ sweep: `ElasticDeform` vs kornia `RandomElasticTransform` at the same σ (kernel 2⌈3σ⌉+1), then defaults vs defaults."
+    try: import kornia.augmentation as K
+    except ImportError: K = None; print("\nkornia is not installed (pip install kornia): ElasticDeform is timed alone")
+    x = TensorImage(torch.rand(bs, 3, size, size, device=DEV))
+    xk = x.as_subclass(torch.Tensor)
+    print(f"\nElasticDeform vs kornia RandomElasticTransform, {bs}x3x{size}x{size} float32, per-image fields, p=1, alpha 2 px "
+          f"(device: {DEV}, torch threads: {torch.get_num_threads()}, median of {repeats} interleaved runs)")
+    print(f"{'sigma':>6s} {'kernel':>7s} {'ElasticDeform ms':>17s} {'kornia ms':>10s} {'kornia / ours':>14s}")
+    ratios = {}
+    def row(name, kernel, ours, peer):
+        ours(); peer and peer()  # warm-up (caches, kornia's first call)
+        res = compare([('ours', ours)] + ([('kornia', peer)] if peer else []), repeats)
+        r = res['kornia'][0] / res['ours'][0] if peer else float('nan')
+        ratios[name] = r
+        print(f"{name:>6s} {kernel:>7s} {res['ours'][0]:17.1f} {res['kornia'][0] if peer else float('nan'):10.1f} {r:13.1f}x")
+    for s in sigmas:
+        k = 2 * math.ceil(3 * s) + 1
+        ed = ElasticDeform(alpha=2., sigma=s, p=1., seed=0)
+        kt = K.RandomElasticTransform(kernel_size=(k, k), sigma=(s, s), p=1., same_on_batch=False) if K else None
+        row(f"{s:g}", str(k), lambda: ed(x, split_idx=0), (lambda: kt(xk)) if K else None)
+    ed, kt = ElasticDeform(seed=0), (K.RandomElasticTransform() if K else None)  # ours: sigma 4, alpha 2, p 0.5; kornia: kernel 63, sigma 32, p 0.5
+    row('deflt', '63', lambda: ed(x, split_idx=0), (lambda: kt(xk)) if K else None)
+    if K: print(f"  smallest ratio over the sweep and the defaults: {min(ratios.values()):.1f}x")
+    return ratios
 
 class ArrayDS:
     "Fashion-MNIST arrays as fastai items: (TensorImage [1, 28, 28] uint8, TensorCategory)."
@@ -161,7 +165,9 @@ if __name__ == '__main__':
     ap.add_argument('--repeats', type=int, default=5)
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--reference', action='store_true', help='resize: also train fixed size for the progressive run\'s epochs')
+    ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (the elastic sweep is quoted at 1)')
     a = ap.parse_args()
+    torch.set_num_threads(a.threads)
     warnings.simplefilter('ignore')
     print(f"torch {torch.__version__}, fastai {fastai.__version__}, device {DEV}, {torch.get_num_threads()} threads")
     parts = a.only.split(',')
