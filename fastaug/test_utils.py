@@ -8,4 +8,297 @@ import contextlib
 import numpy as np, pandas as pd, torch, torch.nn as nn
 
 # %% auto #0
-__all__ = []
+__all__ = ['digits_dls', 'pool_cnn', 'EventSpy', 'OOMAbove', 'index_dls', 'IndexLinear', 'noisy_blobs', 'BatchProbe', 'RaiseAt',
+           'digits_folds', 'write_png16', 'fit_quiet', 'sampled_from_logits', 'lock_held_elsewhere', 'SizeSpy',
+           'halves_dls', 'cls_dls', 'block_dls', 'cls_learner', 'Grab', 'Boom', 'no_host_sync', 'toy_folds',
+           'splitter_folds', 'zipf_multilabel', 'skewed_groups']
+
+# %% ../nbs/99_test_utils.ipynb #e1a7a001
+# --- tta tests
+from fastai.callback.core import Callback
+
+def digits_dls(path, # Folder the digit PNGs are written to
+               every:int=3, # Keep every `every`-th image (599 of the 1,797 at 3)
+               bs:int=64, # Batch size
+               seed:int=0, # Seed of the 80/20 random split
+               batch_tfms=None, # Training augmentation, before the normalisation
+               item_tfms=None # Item transforms
+              ):
+    "fastai `DataLoaders` on a part of the sklearn digits (8×8 grey PNGs), normalised to about [-1, 1]."
+    from fastai.vision.all import DataBlock, ImageBlock, PILImageBW, CategoryBlock, ColReader, RandomSplitter, Normalize
+    from fastaug.data import digits_df
+    df = digits_df(path).iloc[::every].reset_index(drop=True)
+    db = DataBlock((ImageBlock(cls=PILImageBW), CategoryBlock), get_x=ColReader('path'), get_y=ColReader('label'),
+                   splitter=RandomSplitter(0.2, seed=seed), item_tfms=item_tfms,
+                   batch_tfms=[*(batch_tfms or []), Normalize.from_stats(0.5, 0.5)])
+    return db.dataloaders(df, bs=bs, num_workers=0)
+
+def pool_cnn(c_out:int=10, c_in:int=1):
+    "A small CNN ending in global pooling, so it takes any image size (crops, rescaled views)."
+    from fastai.layers import ConvLayer, Flatten
+    return nn.Sequential(ConvLayer(c_in, 16, ks=3), ConvLayer(16, 32, ks=3, stride=2), nn.AdaptiveAvgPool2d(1), Flatten(), nn.Linear(32, c_out))
+
+class EventSpy(Callback):
+    "Records the name of every event the Learner fires, in `events`."
+    order, run_valid = 0, True
+    def __init__(self): self.events = []
+    def __call__(self, event_name): self.events.append(event_name); return super().__call__(event_name)
+
+class OOMAbove(nn.Module):
+    "Wraps `model`, raising `torch.OutOfMemoryError` on batches of more than `n` items (a simulated small device)."
+    def __init__(self, model, n=20): super().__init__(); self.model, self.n = model, n
+    def forward(self, x):
+        if len(x) > self.n: raise torch.OutOfMemoryError(f'simulated: {len(x)} > {self.n} items')
+        return self.model(x)
+
+# %% ../nbs/99_test_utils.ipynb #c0de0601
+# --- labels tests
+from fastai.data.core import DataLoaders, TfmdDL
+from fastai.callback.core import Callback
+
+def index_dls(n=50, bs=8, num_workers=0, shuffle=True, n_classes=2):
+    "Toy `DataLoaders` whose input is the row's own dataset index (float `[1]`), labelled `index % n_classes`; training drops the last partial batch."
+    x = torch.arange(n).float()[:, None]
+    ds = list(zip(x, torch.arange(n) % n_classes))
+    return DataLoaders(TfmdDL(ds, bs=bs, shuffle=shuffle, drop_last=True, num_workers=num_workers),
+                       TfmdDL(ds[:16], bs=bs, num_workers=0), device='cpu')
+
+class IndexLinear(nn.Module):
+    "A linear model for `index_dls` inputs (scaled to about [0, 1])."
+    def __init__(self, c=2): super().__init__(); self.lin = nn.Linear(1, c)
+    def forward(self, x): return self.lin(x / 50)
+
+def noisy_blobs(n=600, noise=0.1, seed=0, bs=32):
+    "Three separable 2-D Gaussian blobs, a fraction `noise` of the training labels flipped: `(dls, x, y_clean, y_noisy, flipped)`."
+    g = torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % 3
+    x = torch.tensor([[0., 4.], [4., -3.], [-4., -3.]])[y] + torch.randn(n, 2, generator=g)
+    flip = torch.rand(n, generator=g) < noise
+    yn = torch.where(flip, (y + 1 + torch.randint(0, 2, (n,), generator=g)) % 3, y)
+    dls = DataLoaders(TfmdDL(list(zip(x, yn)), bs=bs, shuffle=True, drop_last=True, num_workers=0),
+                      TfmdDL(list(zip(x[:64], y[:64])), bs=64, num_workers=0), device='cpu')
+    return dls, x, y, yn, flip
+
+class BatchProbe(Callback):
+    "Records `learn.item_idx` (None without one), `xb[0]` and `yb[0]` of every training batch."
+    order, run_valid = 0, False
+    def before_fit(self): self.idxs, self.xs, self.ys = [], [], []
+    def before_batch(self):
+        self.idxs.append(getattr(self.learn, 'item_idx', None)); self.xs.append(self.learn.xb[0]); self.ys.append(self.learn.yb[0])
+
+class RaiseAt(Callback):
+    "Raises `RuntimeError('planted')` at `event` of the `n`-th training batch (or event call), as a failing callback would."
+    order, run_valid = 50, False
+    def __init__(self, event='after_pred', n=0):
+        self.event, self.n, self.calls = event, n, 0
+        setattr(self, event, self._raise)
+    def _raise(self):
+        self.calls += 1
+        if self.calls > self.n: raise RuntimeError('planted')
+
+# %% ../nbs/99_test_utils.ipynb #d1e57001
+# --- data and kfold tests
+def digits_folds(n_per_class:int=20, # Images of each digit (the first ones)
+                 n_splits:int=2, # Folds
+                 seed:int=0, # Seed of `add_folds`
+                 path=None # Folder of the digit PNGs; default `fastaug.data.data_home()`
+                )->pd.DataFrame:
+    "A small table of digit PNGs (`path`, `label`) with a stratified `fold` column."
+    from fastaug.data import digits_df
+    from fastaug.folds import add_folds
+    df = digits_df(path).groupby('label').head(n_per_class).reset_index(drop=True)
+    return add_folds(df, n_splits, seed=seed)
+
+def write_png16(fn, # Destination `.png`
+                arr:np.ndarray # 2-D uint16 array
+               ):
+    "Write `arr` as a 16-bit greyscale PNG; returns the path."
+    from pathlib import Path
+    from PIL import Image
+    Image.fromarray(np.asarray(arr, np.uint16)).save(fn); return Path(fn)
+
+def fit_quiet(epochs:int=1, lr:float=3e-3, fail_at:int|None=None):
+    "A `fit_fn` for `kfold_fit`: `fit_one_cycle(epochs, lr)` without bars or logs; raises `RuntimeError` on call number `fail_at` (0-based), as a kill would. `.calls` counts calls."
+    def fit(learn):
+        fit.calls += 1
+        if fail_at is not None and fit.calls - 1 == fail_at: raise RuntimeError('planted interruption')
+        with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, lr)
+    fit.calls = 0
+    return fit
+
+def sampled_from_logits(n:int=20_000, c:int=5, scale:float=2., seed:int=0):
+    "Logits `[n, c]` and labels drawn from their softmax: perfectly calibrated predictions."
+    g = np.random.default_rng(seed)
+    z = g.normal(size=(n, c)) * scale
+    p = np.exp(z - z.max(1, keepdims=True)); p /= p.sum(1, keepdims=True)
+    y = (p.cumsum(1) > g.random((n, 1))).argmax(1)
+    return z, y
+
+@contextlib.contextmanager
+def lock_held_elsewhere(out_dir, # The run folder to lock
+                        kill:bool=False): # True: SIGKILL the holder on exit (a stale lock stays behind); False: terminate it
+    "Run `fastaug.kfold.run_lock(out_dir)` in another process for the duration of the block; yields its pid."
+    import subprocess, sys, signal
+    code = ("import sys, time\nfrom fastaug.kfold import run_lock\n"
+            f"with run_lock({str(out_dir)!r}):\n    print('locked', flush=True); time.sleep(600)")
+    p = subprocess.Popen([sys.executable, '-c', code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()
+        if line.strip() != 'locked': raise RuntimeError(f"the lock holder failed: {line}{p.stderr.read()}")
+        yield p.pid
+    finally:
+        p.send_signal(signal.SIGKILL if kill else signal.SIGTERM); p.wait()
+
+# %% ../nbs/99_test_utils.ipynb #e2a70001
+# --- transforms tests
+from fastai.data.core import DataLoaders, TfmdDL
+from fastai.callback.core import Callback
+
+class SizeSpy(Callback):
+    "Records the input size (h, w) the model sees, per training (`trn`, with `pcts`) and validation (`val`) batch."
+    order, run_valid = 50, True
+    def __init__(self): self.trn, self.val, self.pcts = [], [], []
+    def before_batch(self):
+        if self.training: self.pcts.append(self.learn.pct_train)
+        (self.trn if self.training else self.val).append(tuple(self.learn.xb[0].shape[-2:]))
+
+def halves_dls(n:int=256, # Images; the first 3/4 train, the rest validate
+               sz:int=32, # Side in pixels
+               bs:int=32, # Batch size
+               seed:int=0, # Seed of the images and labels
+               device=None # Device of the batches
+              )->DataLoaders:
+    "A tiny in-memory image task, `[1, sz, sz]` images: is the bright bar in the left or the right half?"
+    from fastai.torch_core import TensorImage, TensorCategory
+    g = torch.Generator().manual_seed(seed)
+    y = torch.randint(0, 2, (n,), generator=g)
+    x = torch.rand(n, 1, sz, sz, generator=g) * 0.2
+    cols = torch.arange(sz)
+    left = (cols >= 2) & (cols < sz // 2 - 2); right = (cols >= sz // 2 + 2) & (cols < sz - 2)
+    rows = (torch.arange(sz) >= sz // 4) & (torch.arange(sz) < 3 * sz // 4)
+    x += 0.8 * (rows[:, None] & torch.where(y[:, None, None, None] == 0, left, right)).float()
+    items = [(TensorImage(x[i]), TensorCategory(y[i])) for i in range(n)]
+    k = n * 3 // 4
+    return DataLoaders(TfmdDL(items[:k], bs=bs, shuffle=True, num_workers=0), TfmdDL(items[k:], bs=bs, num_workers=0), device=device)
+
+# %% ../nbs/99_test_utils.ipynb #b0b0b001
+# --- mix and losses tests
+from fastai.data.core import DataLoaders
+from fastai.learner import Learner
+from fastai.losses import CrossEntropyLossFlat
+from fastai.callback.core import Callback
+
+def cls_dls(n=64, # Number of items, 3/4 for training
+            bs=16, # Batch size
+            shape=(3, 8, 8), # Shape of one input
+            c=4, # Number of classes (`dls.c`, unless `with_c=False`)
+            seed=0, # Seed of the random inputs and labels
+            shuffle=True, # Shuffle the training set
+            y_fn=None, # `y_fn(n, generator)` -> targets, instead of random class indices
+            with_c=True, # Set `dls.c` (a plain `DataLoaders` has none)
+            **kwargs): # Passed to `DataLoaders.from_dsets`
+    "Tiny classification `DataLoaders` on random tensors."
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, *shape, generator=g); y = torch.randint(0, c, (n,), generator=g) if y_fn is None else y_fn(n, g)
+    k = n * 3 // 4
+    dls = DataLoaders.from_dsets(list(zip(x[:k], y[:k])), list(zip(x[k:], y[k:])), bs=bs, shuffle=(shuffle, False), **kwargs)
+    if with_c: dls.c = c
+    return dls
+
+def block_dls(n=64, # Number of items, the last quarter for validation
+              bs=16, # Batch size
+              shape=(3, 8, 8), # Shape of one input
+              c=4, # Number of classes
+              seed=0): # Seed of the random inputs and labels
+    "The same data as `cls_dls`, through a fastai `DataBlock` (labels categorised, `dls.c` and `vocab` set; `export` works)."
+    from fastai.data.block import DataBlock, TransformBlock, CategoryBlock
+    from fastai.data.transforms import ItemGetter, IndexSplitter
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, *shape, generator=g); y = torch.randint(0, c, (n,), generator=g)
+    db = DataBlock(blocks=(TransformBlock(), CategoryBlock(vocab=list(range(c)))), get_x=ItemGetter(0), get_y=ItemGetter(1),
+                   splitter=IndexSplitter(range(n * 3 // 4, n)))
+    return db.dataloaders(list(zip(x, y.tolist())), bs=bs, num_workers=0)
+
+def cls_learner(dls=None, c=4, loss_func=None, cbs=None, **kwargs):
+    "A tiny CNN `Learner` on `dls` (default `cls_dls(c=c)`) with `c` outputs."
+    dls = dls if dls is not None else cls_dls(c=c)
+    ch = dls.one_batch()[0].shape[1]
+    model = nn.Sequential(nn.Conv2d(ch, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, c))
+    return Learner(dls, model, loss_func=loss_func if loss_func is not None else CrossEntropyLossFlat(), cbs=cbs, **kwargs)
+
+class Grab(Callback):
+    "Records the training (`tr`) and validation (`va`) batches `(x, y)` as the loss sees them, after `after_pred`."
+    order, run_valid = 50, True
+    def before_fit(self): self.tr, self.va = [], []
+    def after_loss(self): (self.tr if self.training else self.va).append((self.xb[0].clone(), self.yb[0].clone()))
+
+class Boom(Callback):
+    "Raises `exc` in the second training batch: in the forward pass (`where='forward'`) or at `before_backward`."
+    order = 30
+    def __init__(self, exc, where='before_backward'): self.exc, self.where = exc, where
+    def before_batch(self):
+        if self.where == 'forward' and self.training and self.iter == 1: self.learn.model.register_forward_hook(self._raise)
+    def _raise(self, *args): raise self.exc
+    def before_backward(self):
+        if self.where == 'before_backward' and self.training and self.iter == 1: raise self.exc
+
+@contextlib.contextmanager
+def no_host_sync():
+    "Make tensor→host conversions (`item`, `cpu`, `tolist`, `numpy`, `bool`, `int`, `float`, `index`) raise inside the block."
+    names = ['item', 'cpu', 'tolist', 'numpy', '__bool__', '__int__', '__float__', '__index__']
+    saved = {n: getattr(torch.Tensor, n) for n in names}
+    def guard(n):
+        def f(*args, **kwargs): raise RuntimeError(f"host synchronisation: Tensor.{n} called")
+        return f
+    try:
+        for n in names: setattr(torch.Tensor, n, guard(n))
+        yield
+    finally:
+        for n, f in saved.items(): setattr(torch.Tensor, n, f)
+
+# %% ../nbs/99_test_utils.ipynb #e1a7a002
+# --- sampling tests
+def toy_folds(n_per=(12, 5, 2), # Rows of classes 'a', 'b', 'c', ...
+              k:int=4 # Fold ids 0..k-1, dealt in turn
+             )->pd.DataFrame:
+    "A small imbalanced frame (`path`, `label`, `fold`) whose per-fold counts can be read off: row `i` is in fold `i % k`."
+    lbl = np.repeat(list('abcdefghij'[:len(n_per)]), n_per)
+    return pd.DataFrame({'path': [f'img{i:03d}.png' for i in range(len(lbl))], 'label': lbl, 'fold': np.arange(len(lbl)) % k})
+
+# %% ../nbs/99_test_utils.ipynb #a0f01d01
+# --- folds tests
+def splitter_folds(cv, # An sklearn-style splitter (`split(X, y, groups)` yielding train/test indices)
+                   X, # Samples (only their number is used by fold assigners)
+                   y=None, # Labels
+                   groups=None # Groups
+                  )->np.ndarray:
+    "Fold id of every row from the test indices `cv.split` yields (-1 for a row that is never in a test fold)."
+    f = np.full(X.shape[0] if hasattr(X, 'shape') else len(X), -1)
+    for k, (_, te) in enumerate(cv.split(X, y, groups)): f[te] = k
+    return f
+
+def zipf_multilabel(n:int, # Rows
+                    n_labels:int, # Labels
+                    seed:int=0, # Seed of a local generator
+                    mean_labels:float=2.0 # About this many labels per row (1 + Poisson)
+                   )->np.ndarray:
+    "Multi-hot labels `[n, n_labels]` (int8) with Zipf label frequencies (1/rank), as in multi-label image sets."
+    rng = np.random.default_rng(seed)
+    p = 1 / np.arange(1, n_labels + 1); p /= p.sum()
+    m = np.clip(rng.poisson(mean_labels - 1, n) + 1, 1, n_labels)
+    Y = np.zeros((n, n_labels), np.int8)
+    Y[np.repeat(np.arange(n), m), rng.choice(n_labels, size=m.sum(), p=p)] = 1
+    return Y
+
+def skewed_groups(n:int=200_000, # Rows
+                  n_groups:int=20_000, # Groups (patients, writers, ...)
+                  n_classes:int=10, # Classes, with shares proportional to 0.6^c
+                  seed:int=0 # Seed of a local generator
+                 ):
+    "Single labels `y` in groups of skewed sizes whose rows mostly (80%) share one class: `(y, groups)`."
+    rng = np.random.default_rng(seed)
+    p = 0.6 ** np.arange(n_classes); p /= p.sum()
+    sizes = rng.exponential(1.0, n_groups) + 0.05
+    g = rng.choice(n_groups, n, p=sizes / sizes.sum())
+    main = rng.choice(n_classes, n_groups, p=p)
+    return np.where(rng.random(n) < 0.8, main[g], rng.choice(n_classes, n, p=p)), g

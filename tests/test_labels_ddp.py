@@ -66,7 +66,7 @@ def _fastai_worker(rank, world, port, out):
     from fastai.basics import TfmdDL, DataLoaders, Learner, Callback, CrossEntropyLossFlat, SGD, partial
     import fastai.distributed   # noqa: F401 (patches `Learner.distrib_ctx`)
     import torch.nn as nn
-    from fastaug.kfold import _cpu_broadcast
+    from fastaug.kfold import cpu_broadcast
     from fastaug.labels import ProgressiveLabelCorrection
     torch.manual_seed(0)
     x, y = _blobs(250); n = len(x)                     # 250 rows: DistributedDL pads the last shard
@@ -84,7 +84,7 @@ def _fastai_worker(rank, world, port, out):
         def forward(self, x): return self.lin(x[:, :2])
     seen, plc = Seen(), ProgressiveLabelCorrection(warmup=2, window=2)
     learn = Learner(dls, Lin(), loss_func=CrossEntropyLossFlat(), cbs=[plc, seen], opt_func=partial(SGD, mom=0.9))
-    with _cpu_broadcast(), learn.distrib_ctx(sync_bn=False): learn.fit(5, 0.05)
+    with cpu_broadcast(), learn.distrib_ctx(sync_bn=False): learn.fit(5, 0.05)
     assert dist.is_initialized() and dist.get_world_size() == world   # it really ran distributed
     torch.save(dict(state=plc.state_dict(), idx=seen.idx, ok=seen.ok), Path(out)/f'rank{rank}.pth')
 
