@@ -1,0 +1,161 @@
+"""The bad-input sweep's cases for `fastaug.kfold` (`../shared/findings/bad-input-sweep.md`, SILENT-WRONG and UNCLEAR rows),
+and issue 12's k-fold defects (#11 duplicated items, #12 two writers, #13 a damaged fold, #17 multi-label scores).
+
+Each row: (case id, thunk, expected exception type, regex the message must match) or (case id, thunk, None, check) where
+`check(result)` asserts the now-correct result. Messages must name the offending value and say what to do.
+`small_cnn` and `image_dls` moved to `fastaug.data`: their rows are in test_sweep_data.py.
+"""
+import atexit, functools, random, shutil, tempfile, warnings
+from pathlib import Path
+import numpy as np, pandas as pd, pytest, torch
+from fastaug.kfold import (kfold_fit, merge_kfold, ensemble_predict, seeded, prepare_run, run_lock, score_probs, KFoldResult,
+                           RunLockedError, IncompleteRunError, fold_state)
+from fastaug.test_utils import digits_folds, fit_quiet
+
+nan = np.nan
+W = Path(tempfile.mkdtemp()); atexit.register(shutil.rmtree, W, True)
+df = digits_folds(4, 2).drop(columns='fold')            # 40 digit PNGs, 4 per class
+N = len(df)
+KW = dict(n_splits=2, seed=0, dls_kwargs={'size': 8, 'bs': 8}, progress=False)
+
+def kf(d, **kw):
+    "A tiny k-fold run into a fresh folder."
+    kf.n += 1
+    return kfold_fit(d, fit_fn=fit_quiet(1), out_dir=W/f'kf{kf.n}', **{**KW, **kw})
+kf.n = 0
+
+@functools.cache
+def base():
+    "A finished run the prediction cases use."
+    return kf(df)
+
+def _copy_base(name):
+    d = W/name; shutil.copytree(base().out_dir, d, dirs_exist_ok=True); return d
+
+# --- seeded: bad seeds are refused before the global RNG state changes
+def seeded_bad(s):
+    st = random.getstate(), np.random.get_state()[1].copy(), torch.get_rng_state().clone()
+    try:
+        with seeded(s): pass
+    finally:
+        assert random.getstate() == st[0] and (np.random.get_state()[1] == st[1]).all() and torch.equal(torch.get_rng_state(), st[2]), 'global state changed'
+
+# --- #11: duplicated items
+def dup_items():
+    d = pd.concat([df, df.iloc[:20]], ignore_index=True)     # 20 images listed twice
+    return kf(d)
+
+def no_item_on_both_sides(r):
+    assert int((r.oof.groupby('item')['fold'].nunique() > 1).sum()) == 0
+    assert len(r.oof) == N + 20
+
+def dup_by_content():
+    "Copies under other names are found with item_key='content'."
+    copies = []
+    for i, p in enumerate(df.path[:10]):
+        q = W/f'copy{i}.png'; shutil.copyfile(p, q); copies.append(str(q))
+    d = pd.concat([df, pd.DataFrame({'path': copies, 'label': df.label[:10].to_numpy()})], ignore_index=True)
+    return kf(d, item_key='content')
+
+def copies_in_one_fold(r):
+    f = r.oof.fold.to_numpy()
+    np.testing.assert_array_equal(f[N:], f[:10])
+
+# --- #12: two writers
+def second_writer():
+    d = W/'locked'
+    with run_lock(d): kfold_fit(df, fit_fn=fit_quiet(1), out_dir=d, **KW)
+
+def lock_released_after_error():
+    d = W/'released'
+    with pytest.raises(ValueError): kfold_fit(df, fit_fn=fit_quiet(1), out_dir=d, folds=np.zeros(N, int), **KW)
+    with run_lock(d): pass                                    # not left locked
+    return d
+
+# --- #13: a damaged fold
+def truncate_model():
+    d = _copy_base('damaged'); p = d/'models'/'fold1.pkl'; p.write_bytes(p.read_bytes()[:100]); return d
+
+def damaged_resume():
+    d = truncate_model(); fit = fit_quiet(1)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        r = kfold_fit(df, fit_fn=fit, out_dir=d, **KW)
+    return r, fit, d, [str(o.message) for o in w]
+
+def damaged_resume_ok(o):
+    r, fit, d, msgs = o
+    assert fit.calls == 1 and fold_state(d, 1) == 'done'
+    assert any('fold 1' in m and 'damaged' in m for m in msgs)
+    np.testing.assert_allclose(r.oof_probs, base().oof_probs, atol=1e-6)
+
+def incomplete():
+    d = _copy_base('gap'); shutil.rmtree(d/'fold0'); return d
+
+# --- #17: multi-label scores
+def all_negative():
+    t = (np.random.default_rng(0).random((500, 92)) < 2 / 92).astype(np.float32)
+    return score_probs(np.full((500, 92), 0.02), t, multi=True)
+
+def all_negative_ok(s):
+    assert s['accuracy_multi'] > 0.95 and s['f1_micro'] == 0 and s['f1_macro'] == 0 and s['map'] < 0.1
+
+CASES = [
+    # --- SILENT-WRONG in the sweep
+    ('kfold_fit folds non-integer 0.5/1.7', lambda: kf(df, folds=np.where(np.arange(N) % 2, 1.7, 0.5)), ValueError,
+     r'fold ids must be integers >= 0 \(got 0\.5\) at row position\(s\) \[0, 1, 2, .*\(and 30 more\)'),
+    ('kfold_fit duplicated items (20 images listed twice)', dup_items, None, no_item_on_both_sides),
+    ('kfold_fit duplicated content under other names', dup_by_content, None, copies_in_one_fold),
+    ('prepare_run given folds split a duplicated image', lambda: prepare_run(pd.concat([df, df.iloc[:1]], ignore_index=True), folds=[0, 1] * 20 + [1],
+                                                                               out_dir=W/'p1'), ValueError, r'same image \(by path\).*row position\(s\) \[0, 40\]'),
+    # --- UNCLEAR in the sweep
+    ('seeded seed=1.5', lambda: seeded_bad(1.5), ValueError, r'seed must be an int >= 0, got 1\.5'),
+    ('seeded seed=None', lambda: seeded_bad(None), ValueError, r'seed must be an int >= 0, got None'),
+    ("seeded seed='x'", lambda: seeded_bad('x'), ValueError, r"seed must be an int >= 0, got 'x'"),
+    ('kfold_fit df a list', lambda: kf([1, 2]), TypeError, r'expected a pandas DataFrame, got list'),
+    ("kfold_fit fold='1'", lambda: kf(df, fold='1'), ValueError, r"fold must be an int >= 0 or None, got '1'"),
+    ('kfold_fit fold=0.5', lambda: kf(df, fold=0.5), ValueError, r'fold must be an int >= 0 or None, got 0\.5'),
+    ('kfold_fit fold out of range', lambda: kf(df, fold=2), ValueError, r'fold must be an int in 0\.\.1, got 2'),
+    ('kfold_fit seed=-1', lambda: kf(df, seed=-1), ValueError, r'seed must be an int >= 0 or None, got -1'),
+    ('kfold_fit seed=1.5', lambda: kf(df, seed=1.5), ValueError, r'seed must be an int >= 0 or None, got 1\.5'),
+    ('kfold_fit folds length mismatch', lambda: kf(df, folds=np.arange(10) % 2), ValueError, r'folds has 10 values for 40 rows: give one fold id per row'),
+    ('kfold_fit folds with NaN', lambda: kf(df, folds=np.where(np.arange(N) == 0, nan, np.arange(N) % 2)), ValueError,
+     r'fold ids must be integers >= 0 \(got nan\) at row position\(s\) \[0\]'),
+    ("kfold_fit folds strings ('a','b')", lambda: kf(df, folds=np.where(np.arange(N) % 2, 'a', 'b')), ValueError, r"fold ids must be integers >= 0 \(got 'b'\)"),
+    ('kfold_fit folds column name missing', lambda: kf(df, folds='kfold'), ValueError, r"column\(s\) \['kfold'\] not in the DataFrame"),
+    ('kfold_fit folds all one id', lambda: kf(df, folds=np.zeros(N, int)), ValueError, r'single fold id: a k-fold run needs at least 2 folds'),
+    ('kfold_fit folds with a gap', lambda: kf(df, folds=np.arange(N) % 2 * 2), ValueError, r'folds must use every id 0\.\.2; got ids \[0, 2\]'),
+    ('kfold_fit item path missing on disk', lambda: kf(df.assign(path=['/nope/x.png'] + list(df.path[1:]))), FileNotFoundError,
+     r"1 image file\(s\) not found, e\.g\. \['/nope/x\.png'\]"),
+    ('kfold_fit n_splits=1', lambda: kf(df, n_splits=1), ValueError, r'n_splits must be an int >= 2, got 1'),
+    ("kfold_fit item_key='hash'", lambda: kf(df, item_key='hash'), ValueError, r"item_key must be one of \['path', 'content'\], got 'hash'"),
+    ('merge_kfold dirs=[]', lambda: merge_kfold([], W/'m0'), ValueError, r'merge_kfold needs at least one run folder'),
+    ('ensemble_predict missing image', lambda: ensemble_predict(base(), ['/nope/a.png']), FileNotFoundError, r'/nope/a\.png'),
+    ('ensemble_predict corrupt image', lambda: (W/'corrupt.png').write_bytes(b'not an image') and ensemble_predict(base(), [str(W/'corrupt.png')]),
+     ValueError, r'not images PIL can read, e\.g\. \[.*corrupt\.png'),
+    ('ensemble_predict items a single path string', lambda: ensemble_predict(base(), df.path[0]), None, lambda p: len(p) == 1 or pytest.fail(f'{len(p)} rows')),
+    ('ensemble_predict items a folder', lambda: ensemble_predict(base(), str(W)), ValueError, r'items is a folder .*pass its image files'),
+    ('ensemble_predict calibrate on a result without calibration', lambda: ensemble_predict(KFoldResult(**{**vars(base()), 'temperatures': None}), df.path[:2]),
+     ValueError, r'no calibration: pass calibrate=False'),
+    ('kfold_fit integer labels (a CSV read by pandas)', lambda: kf(df.assign(label=df.label.astype(int))), None,
+     lambda r: (r.vocab == [str(i) for i in range(10)] and np.isfinite(r.oof_probs).all()) or pytest.fail(str(r.vocab))),
+    # --- issue 12, k-fold defects
+    ('#12 a second writer into a locked folder', second_writer, RunLockedError, r'locked is in use by another k-fold run \(pid \d+ on host .*wait for it to finish'),
+    ('#12 the lock is released after an error', lock_released_after_error, None, lambda d: not (d/'.lock').exists() or pytest.fail('lock left')),
+    ('#13 load refuses a truncated model', lambda: KFoldResult.load(truncate_model()), IncompleteRunError,
+     r'fold 1 is damaged \(models/fold1\.pkl has 100 bytes, done\.json recorded \d+\); rerun kfold_fit'),
+    ('#13 predict refuses a truncated model', lambda: ensemble_predict(truncate_model(), df.path[:2]), IncompleteRunError, r'fold 1 is damaged'),
+    ('#13 resume retrains a damaged fold', damaged_resume, None, damaged_resume_ok),
+    ('#13 an edited OOF file fails its checksum', lambda: (lambda d: (d/'fold0'/'oof.npz').write_bytes(b'x' * (d/'fold0'/'oof.npz').stat().st_size) and fold_state(d, 0))(_copy_base('edited')),
+     None, lambda s: s == 'fold0/oof.npz does not match its checksum' or pytest.fail(s)),
+    ('incomplete run names the missing fold', lambda: KFoldResult.load(incomplete()), IncompleteRunError, r'fold\(s\) \[0\] not finished: run them'),
+    ('#17 multi-label all-negative predictor', all_negative, None, all_negative_ok),
+]
+
+@pytest.mark.parametrize('case,thunk,exc,expect', CASES, ids=[c[0] for c in CASES])
+def test_sweep_kfold(case, thunk, exc, expect):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        if exc is None: expect(thunk())
+        else:
+            with pytest.raises(exc, match=expect): thunk()
