@@ -1,0 +1,192 @@
+"""Evidence for `fastaug.audit` on Fashion-MNIST (see bench/audit.md).
+
+  python bench/audit.py oof      # k-fold runs on a noisy Fashion-MNIST subset, cached under /tmp/fastaug_audit (once)
+  python bench/audit.py labels   # precision / recall / F1 of label_issues vs cleanlab's find_label_issues, same OOF probabilities
+  python bench/audit.py dups 60000 2000   # near_duplicates: recall and false pairs on planted copies, time for 60k images vs brute-force imagehash
+  python bench/audit.py photos   # the same on tiles of real photos (scikit-learn's sample images)
+"""
+import os, sys, time, json
+from pathlib import Path
+import numpy as np, pandas as pd
+
+CACHE = Path(os.environ.get('FASTAUG_AUDIT_CACHE', '/tmp/fastaug_audit'))
+N, SEED, NOISE = 10_000, 14, 0.2
+
+def subset():
+    "A class-balanced subset of Fashion-MNIST train (N images), written once as PNGs; true labels."
+    from PIL import Image
+    from fastaug.data import fashion_mnist_arrays, FASHION_CLASSES
+    x, y = fashion_mnist_arrays('train')
+    rng = np.random.default_rng(SEED)
+    idx = np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), N // 10, replace=False) for c in range(10)]))
+    d = CACHE/'images'
+    paths = [d/f'{i:05d}.png' for i in idx]
+    if not (d/'.complete').exists():
+        d.mkdir(parents=True, exist_ok=True)
+        for p, i in zip(paths, idx): Image.fromarray(x[i]).save(p)
+        (d/'.complete').write_text(str(len(idx)))
+    return pd.DataFrame({'path': [str(p) for p in paths], 'true': [FASHION_CLASSES[c] for c in y[idx]]}), x[idx], y[idx]
+
+def noisy_labels(x, y, kind):
+    "Symmetric: 20% of labels moved to a uniformly drawn other class. Feature-dependent: 20% moved to their second most likely class under a pixel logistic regression, drawn with weight p2/p1 (items near the boundary first)."
+    rng = np.random.default_rng(SEED + 1)
+    n, y2 = len(y), y.copy()
+    if kind == 'symmetric':
+        flip = rng.choice(n, int(NOISE * n), replace=False)
+        y2[flip] = (y[flip] + rng.integers(1, 10, len(flip))) % 10
+        return y2
+    from sklearn.linear_model import LogisticRegression
+    from fastaug.data import fashion_mnist_arrays
+    xt, yt = fashion_mnist_arrays('test')   # the noise model never sees the audited items
+    clf = LogisticRegression(max_iter=300).fit(xt.reshape(len(xt), -1) / 255., yt)
+    p = clf.predict_proba(x.reshape(n, -1) / 255.)
+    p[np.arange(n), y] = -1   # the most likely class other than the true one
+    second = p.argmax(1); w = p.max(1) / clf.predict_proba(x.reshape(n, -1) / 255.).max(1)
+    flip = rng.choice(n, int(NOISE * n), replace=False, p=w / w.sum())
+    y2[flip] = second[flip]
+    return y2
+
+def oof(kinds=('symmetric', 'feature')):
+    "One 5-fold run per noise kind (small CNN, 4 epochs, flip TTA for the OOF), kept under CACHE; the feature-dependent one on the first half of the subset."
+    import torch
+    from fastaug.kfold import kfold_fit
+    from fastaug.data import FASHION_CLASSES
+    torch.set_num_threads(1)
+    df, x, y = subset()
+    for kind in kinds:
+        yn = noisy_labels(x, y, kind)
+        d = df.assign(label=[FASHION_CLASSES[c] for c in yn])
+        if kind == 'feature': d = d.iloc[::2].reset_index(drop=True)   # 5,000 images: half the CPU time
+        print(kind, 'noise rate', (yn != y).mean())
+        t = time.time()
+        kfold_fit(d, 5, out_dir=CACHE/f'run_{kind}', seed=SEED, tta='flip', fit_fn=lambda l: l.fit_one_cycle(4, 3e-3),
+                  config={'epochs': 4, 'noise': kind}, dls_kwargs={'size': 28, 'bs': 128})
+        d.to_csv(CACHE/f'run_{kind}'/'truth.csv', index=False)
+        print(kind, f'{time.time() - t:.0f}s')
+
+def plant(x, kind, rng):
+    "A copy of the uint8 image `x` after one transformation: resize 0.5-2x, JPEG quality 60-95, crop 2-10% per side pair, brightness x0.6-0.85 or x1.15-1.5."
+    import io
+    from PIL import Image, ImageEnhance
+    im = Image.fromarray(x); w, h = im.size
+    if kind == 'resize': s = rng.uniform(0.5, 2); return np.asarray(im.resize((max(1, round(w * s)), max(1, round(h * s))), Image.BILINEAR))
+    if kind == 'jpeg':
+        b = io.BytesIO(); im.save(b, 'JPEG', quality=int(rng.integers(60, 96))); return np.asarray(Image.open(io.BytesIO(b.getvalue())))
+    if kind == 'crop':
+        fx, fy = rng.uniform(0.02, 0.10, 2); l, t = rng.uniform(0, fx) * w, rng.uniform(0, fy) * h
+        return np.asarray(im.crop((round(l), round(t), round(l + (1 - fx) * w), round(t + (1 - fy) * h))))
+    f = rng.uniform(0.6, 0.85) if rng.random() < 0.5 else rng.uniform(1.15, 1.5)
+    return np.asarray(ImageEnhance.Brightness(im).enhance(f))
+
+KINDS = ('resize', 'jpeg', 'crop', 'brightness')
+
+def planted_set(n, m, seed=SEED):
+    "n - 2m distinct training images, m held-out test images and a transformed copy of each (m/4 per kind): items, planted pairs, kinds."
+    from fastaug.data import fashion_mnist_arrays
+    rng = np.random.default_rng(seed)
+    x, _ = fashion_mnist_arrays('train'); xt, _ = fashion_mnist_arrays('test')
+    base = [o for o in x[rng.choice(len(x), n - 2 * m, replace=False)]]
+    orig = xt[rng.choice(len(xt), m, replace=False)]
+    kinds = [KINDS[i % 4] for i in range(m)]
+    items = base + list(orig) + [plant(o, k, rng) for o, k in zip(orig, kinds)]
+    pairs = [(n - 2 * m + i, n - m + i) for i in range(m)]
+    return items, pairs, np.array(kinds)
+
+def phash_pairs(items, max_bits=8):
+    "Brute force: imagehash's 64-bit perceptual hash of every image, every pair compared (blocks of rows, popcount of the XOR): pairs and Hamming distances."
+    import imagehash
+    from PIL import Image
+    h = np.array([int(str(imagehash.phash(Image.fromarray(np.asarray(o)))), 16) for o in items], dtype=np.uint64)
+    out = []
+    for i in range(0, len(h), 1000):
+        d = np.bitwise_count(h[i:i + 1000, None] ^ h[None])
+        a, b = np.nonzero(d <= max_bits); keep = a + i < b
+        out.append(pd.DataFrame({'a': a[keep] + i, 'b': b[keep], 'distance': d[a[keep], b[keep]]}))
+    return pd.concat(out, ignore_index=True)
+
+def dups(n=60_000, m=2000):
+    "Recall per transformation on planted copies and pairs on a clean set of the same size: near_duplicates against brute-force phash, timed in one process."
+    from fastaug.audit import near_duplicates
+    from fastaug.data import fashion_mnist_arrays
+    items, pairs, kinds = planted_set(n, m)
+    x, _ = fashion_mnist_arrays('train')
+    clean = list(x[np.random.default_rng(SEED + 2).choice(len(x), n, replace=False)])
+    methods = {'near_duplicates(auto)': lambda it: near_duplicates(it), 'near_duplicates(0.005)': lambda it: near_duplicates(it, threshold=0.005),
+               'phash brute force': lambda it: phash_pairs(it)}
+    cuts = {'phash brute force': (4, 8)}
+    rows = []
+    for name, fn in methods.items():
+        t0, c0 = time.time(), time.process_time(); got = fn(items); sec, cpu = time.time() - t0, time.process_time() - c0
+        t0, c0 = time.time(), time.process_time(); got_clean = fn(clean); sec_c, cpu_c = time.time() - t0, time.process_time() - c0
+        for cut in cuts.get(name, (None,)):
+            g, gc = (got, got_clean) if cut is None else (got[got.distance <= cut], got_clean[got_clean.distance <= cut])
+            found = set(zip(g.a.tolist(), g.b.tolist())); hit = np.array([p in found for p in pairs])
+            rows.append({'method': name + ('' if cut is None else f', Hamming <= {cut}'), **{k: hit[kinds == k].mean() for k in KINDS},
+                         'recall': hit.mean(), 'other pairs': len(found - set(pairs)), f'pairs, clean {n}': len(gc),
+                         'false pairs / image': len(gc) / n, 'threshold': got.attrs.get('threshold', cut),
+                         f'CPU s ({n}, clean)': cpu_c, f'wall s ({n}, clean)': sec_c})
+    print(pd.DataFrame(rows).round(4).to_string(index=False))
+
+def photos(tile=64, seeds=3):
+    "Planted copies of real-photo tiles (scikit-learn's two sample photos cut into non-overlapping tiles): recall per transformation, and pairs among the clean tiles."
+    from sklearn.datasets import load_sample_images
+    from fastaug.audit import near_duplicates
+    tiles = [im[r:r + tile, c:c + tile] for im in load_sample_images().images
+             for r in range(0, im.shape[0] - tile + 1, tile) for c in range(0, im.shape[1] - tile + 1, tile)]
+    n, rows = len(tiles), []
+    for name, fn in [('near_duplicates(auto)', lambda it: near_duplicates(it)), ('phash, Hamming <= 8', lambda it: phash_pairs(it, 8))]:
+        hits, other = {k: [] for k in KINDS}, 0
+        for seed in range(seeds):
+            rng = np.random.default_rng(SEED + seed)
+            for k in KINDS:
+                g = fn(tiles + [plant(t, k, rng) for t in tiles]); found = set(zip(g.a.tolist(), g.b.tolist()))
+                hits[k] += [(i, n + i) in found for i in range(n)]; other += len(found - {(i, n + i) for i in range(n)})
+        rows.append({'method': name, **{k: np.mean(v) for k, v in hits.items()}, 'recall': np.mean(sum(hits.values(), [])),
+                     'other pairs (planted sets)': other, f'pairs among the {n} clean tiles': len(fn(tiles))})
+    print(f'{n} tiles of {tile}x{tile}, {seeds} draws of each transformation per tile')
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+def run_arrays(run):
+    "OOF probabilities, given and true labels, folds, classes and the run's namespace, read from the run's files (any run-format version)."
+    from types import SimpleNamespace
+    man = json.loads((run/'manifest.json').read_text())
+    items = pd.read_csv(run/'folds.csv', index_col=0, keep_default_na=False)
+    probs = np.zeros((len(items), len(man['vocab'])), np.float32)
+    for k in range(man['n_splits']):
+        with np.load(run/f'fold{k}'/'oof.npz') as d: probs[d['rows']] = d['probs']
+    res = SimpleNamespace(oof=items, model_paths=[run/'models'/f'fold{k}.pkl' for k in range(man['n_splits'])], out_dir=run, vocab=man['vocab'])
+    return probs, items['label'].astype(str).to_numpy(), pd.read_csv(run/'truth.csv')['true'].to_numpy(), items['fold'].to_numpy(), man['vocab'], res
+
+def labels():
+    "Precision, recall and F1 against the injected errors: cleanlab's find_label_issues and label_issues, from the same OOF probabilities."
+    import torch
+    from cleanlab.filter import find_label_issues
+    from fastaug.audit import label_issues, fold_predictions
+    torch.set_num_threads(1)
+    rows = []
+    for kind in ('symmetric', 'feature'):
+        run = CACHE/f'run_{kind}'
+        if not (run/'truth.csv').exists(): print(f'{run}: run `python bench/audit.py oof {kind}` first'); continue
+        probs, given, true, folds, vocab, res = run_arrays(run)
+        err = given != true
+        preds = fold_predictions(res)   # every fold model on every item, once (kept in the run folder)
+        plain = preds[folds, np.arange(len(folds))]   # OOF without TTA: each item's own fold model
+        y = np.array([vocab.index(c) for c in given])
+        for oof_name, p in (('flip TTA (as stored)', probs), ('no TTA', plain)):
+            for name, mask in [('cleanlab find_label_issues', find_label_issues(y, p)),
+                               ('label_issues', _mask(label_issues(p, given, classes=vocab), len(y))),
+                               ('label_issues(ensemble=True)', _mask(label_issues(p, given, classes=vocab, folds=folds, ensemble=preds), len(y))),
+                               ("label_issues(count='mixture')", _mask(label_issues(p, given, classes=vocab, count='mixture'), len(y))),
+                               ("label_issues(count='mixture', ensemble=True)", _mask(label_issues(p, given, classes=vocab, folds=folds, ensemble=preds, count='mixture'), len(y)))]:
+                tp = (mask & err).sum(); pr, rc = tp / max(mask.sum(), 1), tp / err.sum()
+                rows.append({'noise': f'{kind} ({err.mean():.0%} of {len(y)})', 'OOF': oof_name, 'method': name, 'flagged': int(mask.sum()),
+                             'precision': pr, 'recall': rc, 'F1': 2 * pr * rc / max(pr + rc, 1e-12)})
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+def _mask(iss, n):
+    m = np.zeros(n, bool); m[iss.index.to_numpy()] = True; return m
+
+if __name__ == '__main__':
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == 'oof': oof(args or ('symmetric', 'feature'))
+    else: {'dups': dups, 'labels': labels, 'photos': photos}[cmd](*[int(a) for a in args])
