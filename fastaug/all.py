@@ -8,11 +8,13 @@ from .core import *
 from .data import *
 from .folds import *
 from .sampling import *
+from .losses import *
 from .mix import *
 from .tta import *
 from .kfold import *
 from .labels import *
 from .transforms import *
-import fastaug.core, fastaug.data, fastaug.folds, fastaug.sampling, fastaug.mix, fastaug.tta, fastaug.kfold, fastaug.labels, fastaug.transforms
-__all__ = [n for m in (fastaug.core, fastaug.data, fastaug.folds, fastaug.sampling, fastaug.mix, fastaug.tta, fastaug.kfold,
-                       fastaug.labels, fastaug.transforms) for n in m.__all__]
+from .audit import *
+import fastaug.core, fastaug.data, fastaug.folds, fastaug.sampling, fastaug.losses, fastaug.mix, fastaug.tta, fastaug.kfold, fastaug.labels, fastaug.transforms, fastaug.audit
+__all__ = [n for m in (fastaug.core, fastaug.data, fastaug.folds, fastaug.sampling, fastaug.losses, fastaug.mix, fastaug.tta, fastaug.kfold,
+                       fastaug.labels, fastaug.transforms, fastaug.audit) for n in m.__all__]
