@@ -13,8 +13,8 @@ from fastai.data.transforms import ColSplitter
 from .core import check_int, check_choice, check_seed, check_cols, bad_rows, parse_labels
 
 # %% auto #0
-__all__ = ['stratified_folds', 'add_folds', 'FoldSplitter', 'KFoldSplitter', 'MultilabelStratifiedKFold', 'fold_deviation',
-           'fold_report', 'plot_folds']
+__all__ = ['TRAIN_ONLY', 'stratified_folds', 'add_folds', 'FoldSplitter', 'KFoldSplitter', 'MultilabelStratifiedKFold',
+           'fold_deviation', 'fold_report', 'plot_folds']
 
 # %% ../nbs/01_folds.ipynb #aaebaad6
 def stratified_folds(y, # 1-D labels, an `(n, 1)` column, 2-D multi-hot (dense or sparse), or a sequence of label lists
@@ -27,6 +27,8 @@ def stratified_folds(y, # 1-D labels, an `(n, 1)` column, 2-D multi-hot (dense o
     return _stratify(_fold_labels(y), n_splits, groups, seed, order)
 
 # %% ../nbs/01_folds.ipynb #377ebb36
+TRAIN_ONLY = -1  # fold id of rows that train in every fold and are never validated (e.g. pseudo-labels)
+
 def add_folds(df:pd.DataFrame, # Items, one row each
               n_splits:int=5, # Number of folds
               label_col='label', # Label column (or a list of 0/1 columns for multi-label)
@@ -36,28 +38,31 @@ def add_folds(df:pd.DataFrame, # Items, one row each
               fold_col:str='fold', # Name of the new column
               order:int=1 # 2: stratify label pairs too
              )->pd.DataFrame:
-    "A copy of `df` with an int column `fold_col` (0..n_splits-1) of stratified folds."
+    "A copy of `df` with an int column `fold_col` (0..n_splits-1) of stratified folds; rows already at fold -1 stay there."
     check_cols(df, [group_col])
     used = (list(label_col) if isinstance(label_col, (list, tuple)) else [label_col]) + [group_col]
     if fold_col in used: raise ValueError(f"fold_col={fold_col!r} would overwrite the label or group column: pass another fold_col")
     if fold_col in df and not pd.api.types.is_integer_dtype(df[fold_col]):
         raise ValueError(f"fold_col={fold_col!r} would overwrite column {fold_col!r} ({df[fold_col].dtype}), which holds no fold ids: pass another fold_col")
-    groups = None if group_col is None else df[group_col].to_numpy()
-    out = df.copy()
-    out[fold_col] = _stratify(_df_labels(df, label_col, label_delim), n_splits, groups, seed, order)
+    keep = df[fold_col].eq(TRAIN_ONLY).fillna(False).to_numpy(bool) if fold_col in df else np.zeros(len(df), bool)
+    sub = df[~keep]                                  # rows at -1 (e.g. pseudo-labels) train in every fold: never dealt
+    groups = None if group_col is None else sub[group_col].to_numpy()
+    f = np.full(len(df), TRAIN_ONLY, np.int64)
+    f[~keep] = _stratify(_df_labels(sub, label_col, label_delim), n_splits, groups, seed, order)
+    out = df.copy(); out[fold_col] = f
     return out
 
 # %% ../nbs/01_folds.ipynb #a49890cc
 def FoldSplitter(fold:int, # The validation fold
-                 col:str='fold' # Column holding fold ids
+                 col:str='fold' # Column holding fold ids (-1: training in every fold)
                 ):
-    "Split a DataFrame of items on its fold column: rows of `fold` are validation."
+    "Split a DataFrame of items on its fold column: rows of `fold` are validation, the rest (fold -1 included) training."
     fold = check_int(fold, 'fold', min=0)
     def _inner(o):
         if not isinstance(o, pd.DataFrame): raise TypeError(f"FoldSplitter needs the items as a DataFrame with a {col!r} column, got {type(o).__name__}")
         check_cols(o, [col])
         f = _fold_ids(o[col].to_numpy(), len(o), f'column {col!r}')
-        if fold not in f: raise ValueError(f"fold {fold!r} not in column {col!r} (folds present: {np.unique(f).tolist()})")
+        if fold not in f: raise ValueError(f"fold {fold!r} not in column {col!r} (folds present: {np.unique(f[f >= 0]).tolist()})")
         return ColSplitter(col, on=fold)(o)
     return _inner
 
@@ -96,8 +101,8 @@ class MultilabelStratifiedKFold(BaseCrossValidator):
     "Stratified k-fold for multi-label (and single-label) `y`, optionally grouped, with scikit-learn's API."
     __metadata_request__split = {'groups': True}   # what sklearn's `GroupsConsumerMixin` sets: `groups` is routed to `split`
     def __init__(self, n_splits:int=5, # Number of folds
-                 shuffle:bool=True, # False: one fixed assignment (`random_state` must then be None)
-                 random_state=None, # Seed (int >= 0), a `np.random.RandomState`/`Generator`, or None for fresh entropy
+                 shuffle:bool=True, # True: folds drawn from `random_state`; False: one fixed assignment (`random_state` None)
+                 random_state=None, # Seed (int >= 0), a `np.random.RandomState`/`Generator`, or None: new folds on every `split`
                  order:int=1): # 2: stratify label pairs
         n_splits = check_int(n_splits, 'n_splits', min=2)
         if not isinstance(shuffle, bool): raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
@@ -123,7 +128,7 @@ def fold_deviation(y, # Labels, as for `stratified_folds`
                    folds, # Fold id of each row
                    order:int=1 # 2: over label pairs instead of labels
                   )->float:
-    "Worst |share of a label in a fold - its share overall|, over folds and labels (or label pairs)."
+    "Worst |share of a label in a fold - its share overall|, over folds and labels (or label pairs); rows at fold -1 are left out."
     check_choice(order, 'order', (1, 2))
     kind, lab, names = _fold_labels(y)
     ptr, idx = (np.arange(len(lab) + 1), lab) if kind == 'single' else lab
@@ -135,8 +140,7 @@ def fold_deviation(y, # Labels, as for `stratified_folds`
         keep = idx >= L; ptr = np.r_[0, np.cumsum(np.bincount(np.repeat(np.arange(n), np.diff(ptr))[keep], minlength=n))]
         idx, L = idx[keep] - L, L2 - L
     if L == 0: return 0.
-    _, size, cnt = _fold_counts(ptr, idx, L, folds)
-    return float(np.abs(cnt / size[:, None] - cnt.sum(0) / n).max())
+    return float(np.nanmax(_fold_devs(*_fold_counts(ptr, idx, L, folds))))
 
 # %% ../nbs/01_folds.ipynb #60911b9f
 def fold_report(df:pd.DataFrame, # Items with a fold column
@@ -144,15 +148,16 @@ def fold_report(df:pd.DataFrame, # Items with a fold column
                 fold_col:str='fold', # Fold column
                 label_delim:str|None=None # Delimiter of multi-label strings
                )->pd.DataFrame:
-    "Per-fold size, label counts and worst share deviation from the whole (last row: `all`)."
+    "Per-fold size, label counts and worst share deviation from the folds' whole; then fold -1 (training only), then `all`."
     check_cols(df, [fold_col])
     kind, lab, names = _df_labels(df, label_col, label_delim)
     n = len(df); ptr, idx = (np.arange(n + 1), lab) if kind == 'single' else lab
     fids, size, cnt = _fold_counts(ptr, idx, len(names), _fold_ids(df[fold_col].to_numpy(), n, f'column {fold_col!r}'))
-    dev = np.abs(cnt / size[:, None] - cnt.sum(0) / n).max(1) if len(names) else np.zeros(len(fids))
-    rep = pd.DataFrame(cnt, index=pd.Index(fids.tolist(), name=fold_col), columns=[str(c) for c in names])
-    rep.insert(0, 'n', size); rep['max_dev'] = dev
-    tot = rep.sum(numeric_only=True); tot['max_dev'] = dev.max() if len(dev) else 0.
+    dev = _fold_devs(fids, size, cnt)
+    o = np.r_[np.flatnonzero(fids >= 0), np.flatnonzero(fids < 0)]   # the folds, then the training-only rows
+    rep = pd.DataFrame(cnt[o], index=pd.Index(fids[o].tolist(), name=fold_col), columns=[str(c) for c in names])
+    rep.insert(0, 'n', size[o]); rep['max_dev'] = dev[o]
+    tot = rep.sum(numeric_only=True); tot['max_dev'] = np.nanmax(dev, initial=0.)
     rep.loc['all'] = tot
     return rep
 
@@ -171,9 +176,10 @@ def plot_folds(df:pd.DataFrame, # Items with a fold column
     rep = fold_report(df, label_col, fold_col, label_delim)
     share = rep.drop(columns=['n', 'max_dev']).div(rep['n'], axis=0)
     if ax is None: _, ax = plt.subplots(figsize=figsize)
-    bottom = np.zeros(len(share)); cmap = plt.get_cmap('tab20')
+    bottom, cmap = np.zeros(len(share)), plt.get_cmap('tab20')
+    names = [f'{o} (train only)' if o == TRAIN_ONLY else str(o) for o in share.index]
     for i, c in enumerate(share.columns):
-        ax.bar([str(o) for o in share.index], share[c], bottom=bottom, label=c, color=cmap(i % 20)); bottom += share[c].to_numpy()
+        ax.bar(names, share[c], bottom=bottom, label=c, color=cmap(i % 20)); bottom += share[c].to_numpy()
     ax.set_xlabel(fold_col); ax.set_ylabel('share of rows' if label_delim is None and not isinstance(label_col, (list, tuple)) else 'labels per row')
     ax.set_title(f'label share per fold (worst deviation {rep.loc["all", "max_dev"]:.4f})')
     if len(share.columns) <= 20: ax.legend(loc='center left', bbox_to_anchor=(1, 0.5), fontsize='small')
@@ -436,15 +442,16 @@ def _stratify(parsed, n_splits, groups, seed, order):
 
 # %% ../nbs/01_folds.ipynb #aa6250bc
 def _fold_ids(folds, n:int, what:str='folds')->np.ndarray:
-    "`folds` as int fold ids, one per row, or an error naming the rows that are not integers >= 0."
+    "`folds` as int fold ids, one per row (-1: training in every fold), or an error naming the rows that are not."
     f = np.asarray(folds.detach().cpu().numpy() if isinstance(folds, torch.Tensor) else folds)
     if f.ndim != 1 or len(f) != n: raise ValueError(f"{what} must be 1-D with one fold id per row ({n} rows); got shape {f.shape}")
     if f.dtype.kind in 'iuf': num = f.astype(float)
     elif f.dtype.kind == 'O': num = np.array([o if isinstance(o, numbers.Real) and not isinstance(o, bool) else np.nan for o in f], float)
     else: num = np.full(n, np.nan)    # strings, bools, dates: not fold ids
-    bad = ~np.isfinite(num) | (num % 1 != 0) | (num < 0)
-    if bad.any(): raise bad_rows(bad, f"{what} must be integer fold ids >= 0 (a NaN marks a row without a fold: assign one or drop the row); "
-                                     f"other values ({_py(f[bad][0])!r}, ...)")
+    bad = ~np.isfinite(num) | (num % 1 != 0) | (num < TRAIN_ONLY)
+    if bad.any(): raise bad_rows(bad, f"{what} must be integer fold ids >= 0, or -1 for rows that train in every fold (a NaN marks a row "
+                                     f"without a fold: give it a fold id, or -1 to keep it out of every validation fold, as pseudo_label "
+                                     f"does for its rows); other values ({_py(f[bad][0])!r}, ...)")
     return num.astype(np.int64)
 
 def _fold_counts(ptr, idx, n_labels, folds):
@@ -454,6 +461,15 @@ def _fold_counts(ptr, idx, n_labels, folds):
     cnt = np.bincount(fpos[rows] * n_labels + idx, minlength=len(fids) * n_labels).reshape(len(fids), n_labels)
     return fids, np.bincount(fpos, minlength=len(fids)), cnt
 
+def _fold_devs(fids, size, cnt):
+    "Each fold's worst |label share - the share over all rows in folds|; NaN for fold -1 (it belongs to no fold)."
+    inf = fids >= 0
+    if not inf.any(): raise ValueError("every row is at fold -1 (training only): there are no folds to measure")
+    ref = cnt[inf].sum(0) / size[inf].sum()
+    dev = np.abs(cnt / size[:, None] - ref).max(1) if cnt.shape[1] else np.zeros(len(fids))
+    return np.where(inf, dev, np.nan)
+
+# %% ../nbs/01_folds.ipynb #45bcad1b
 def _n_rows(o, name):
     if o is None: raise ValueError(f"{name} is None: pass {'the samples (or `np.zeros(len(y))`)' if name == 'X' else 'the labels to stratify'}")
     return o.shape[0] if hasattr(o, 'shape') else len(o)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_transforms.ipynb #bf3dffad
 from __future__ import annotations
-import math, numbers
+import math, numbers, sys
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
@@ -16,7 +16,10 @@ from fastai.data.transforms import Normalize
 from fastai.vision.core import TensorPoint, TensorBBox
 from fastai.vision.augment import RandTransform
 from fastai.callback.core import Callback
-from .core import check_int, check_real, check_prob, check_choice, DeviceGenerators
+from fastai.learner import Learner
+import fastai.callback.schedule  # Learner.fit_one_cycle and Learner.fine_tune
+from .core import check_int, check_real, check_prob, check_choice, check_seed, DeviceGenerators
+from .folds import TRAIN_ONLY
 
 # %% auto #0
 __all__ = ['smooth_noise', 'ElasticDeform', 'Cutout', 'dataset_stats', 'normalize_dls', 'ProgressiveResize', 'pseudo_label']
@@ -212,10 +215,11 @@ def __call__(self:Cutout, b, split_idx=None, **kwargs):
     finally: self._idx = self._sel = None
 
 # %% ../nbs/07_transforms.ipynb #67a2b718
-def _stats_loader(dl):
-    "A copy of fastai loader `dl` that reads in order, drops nothing, skips Normalize and random (training-only) transforms."
+def _stats_loader(dl, n_items=None, seed=0):
+    "A copy of fastai loader `dl` without Normalize and random (training-only) transforms: every item in order, or `n_items` drawn at random."
     keep = lambda p: [f for f in p.fs if not isinstance(f, Normalize)]
-    res = dl.new(shuffle=False, drop_last=False, after_batch=keep(dl.after_batch))
+    kw = {} if n_items is None or n_items >= dl.n else {'get_idxs': lambda: np.random.default_rng(seed).permutation(dl.n)[:n_items].tolist()}
+    res = dl.new(shuffle=False, drop_last=False, after_batch=keep(dl.after_batch), **kw)
     def before_iter():  # the validation split index: split_idx=0 transforms (random augmentation) are skipped
         for nm in ('after_item', 'before_batch', 'after_batch'): getattr(res, nm).split_idx = 1
     res.before_iter = before_iter
@@ -234,15 +238,16 @@ def _input_of(b):
 
 # %% ../nbs/07_transforms.ipynb #7afd6463
 def dataset_stats(dls_or_dl, # `DataLoaders` (its training set is read), a fastai `DataLoader`, or any iterable of batches
-                  n_batches:int|None=None, # Read only the first `n_batches` batches; `None`: all
-                  show_progress:bool=True # Show a progress bar
+                  n_batches:int|None=None, # Read `n_batches` batches of items drawn at random (an iterable: its first ones); `None`: all
+                  show_progress:bool=True, # Show a progress bar
+                  seed:int|None=0 # Seed of the items drawn with `n_batches`
                  )->tuple[list, list]:
-    "Exact per-channel (mean, std) of the inputs from float64 running sums (population std)."
-    n_batches = check_int(n_batches, 'n_batches', min=1, none_ok=True)
+    "Exact per-channel (mean, std) of the inputs from float64 running sums (population std); an estimate with `n_batches`."
+    n_batches, seed = check_int(n_batches, 'n_batches', min=1, none_ok=True), check_seed(seed)
     dl = dls_or_dl.train if isinstance(dls_or_dl, DataLoaders) else dls_or_dl
     if not hasattr(dl, '__iter__'):
         raise TypeError(f"dataset_stats needs DataLoaders, a DataLoader or an iterable of batches, got {type(dls_or_dl).__name__}")
-    if isinstance(dl, TfmdDL): dl = _stats_loader(dl)
+    if isinstance(dl, TfmdDL): dl = _stats_loader(dl, None if n_batches is None or dl.bs is None else n_batches * dl.bs, seed)
     total = min(len(dl), n_batches or len(dl)) if hasattr(dl, '__len__') else None
     s1 = s2 = None; n = 0
     for i, b in enumerate(progress_bar(dl, total=total, leave=False) if show_progress and total else dl):
@@ -299,7 +304,7 @@ class ProgressiveResize(Callback):
         until_pct:float=0.75, # Fraction of training after which batches are at `end` size
         mode:str='bilinear', # `F.interpolate` mode for images; masks use 'nearest'
         multiple:int=8, # Intermediate sizes are rounded to a multiple of this many pixels
-        frozen:str='start' # A fit with a frozen model (`fine_tune`'s first): 'start' trains it at `start` size; 'schedule' as any fit
+        frozen:str='fine_tune' # Fits held at `start` size: 'fine_tune' its first (frozen) fit; 'start' any frozen fit; 'schedule' none
     ):
         for nm, v in (('start', start), ('end', end)):
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not 0 < v < math.inf or (not isinstance(v, numbers.Integral) and v > 1):
@@ -307,9 +312,9 @@ class ProgressiveResize(Callback):
         if type(start) is type(end) and start > end: raise ValueError(f"start ({start!r}) must not be larger than end ({end!r})")
         until_pct, multiple = check_prob(until_pct, 'until_pct', low_open=True), check_int(multiple, 'multiple', min=1)
         check_choice(mode, 'mode', ('bilinear', 'bicubic', 'nearest', 'nearest-exact', 'area'))
-        check_choice(frozen, 'frozen', ('start', 'schedule'))
+        check_choice(frozen, 'frozen', ('fine_tune', 'start', 'schedule'))
         store_attr()
-        self.sizes, self._new_fit, self._frozen = [], True, False
+        self.sizes, self._new_fit, self._frozen, self._skip, self._ft = [], True, False, False, None
 
 # %% ../nbs/07_transforms.ipynb #3610dc61
 def _scale(s, h, w):
@@ -332,13 +337,15 @@ def size_at(self:ProgressiveResize, pct:float, h:int, w:int)->tuple:
 # %% ../nbs/07_transforms.ipynb #fd860cd3
 @patch
 def before_fit(self:ProgressiveResize):
-    "Start a new record at this fit's first training batch; note whether the model is frozen."
-    self._new_fit = True
-    self._frozen = self.frozen == 'start' and getattr(getattr(self.learn, 'opt', None), 'frozen_idx', 0) > 0
+    "Start a new record at this fit's first training batch; skip `lr_find`; note whether this fit is held at `start` size."
+    self._new_fit, self._skip = True, hasattr(self.learn, 'lr_finder')
+    frozen = getattr(getattr(self.learn, 'opt', None), 'frozen_idx', 0) > 0
+    self._frozen = (self.frozen == 'start' and frozen) or (self.frozen == 'fine_tune' and self._fine_tune_first())
 
 @patch
 def before_batch(self:ProgressiveResize):
     "Resize the training batch (images, and masks in the targets) to the schedule's size."
+    if self._skip: return
     x = self.learn.xb[0]
     if not isinstance(x, torch.Tensor) or x.ndim != 4:
         raise TypeError(f"ProgressiveResize needs image batches [bs, C, H, W], got {_describe(x)}")
@@ -349,6 +356,23 @@ def before_batch(self:ProgressiveResize):
     if sz == (h, w): return
     self.learn.xb = tuple(_resize(o, (h, w), sz, self.mode) for o in self.learn.xb)
     self.learn.yb = tuple(_resize(o, (h, w), sz, None) for o in self.learn.yb)
+
+# %% ../nbs/07_transforms.ipynb #a2e70102
+def _fine_tune_frame():
+    "The innermost frame of fastai's `Learner.fine_tune` on the call stack, or None."
+    code, f = getattr(getattr(Learner, 'fine_tune', None), '__code__', None), sys._getframe(1)
+    while f is not None and f.f_code is not code: f = f.f_back
+    return f
+
+@patch
+def _fine_tune_first(self:ProgressiveResize)->bool:
+    "Whether this fit is the first that `fine_tune` runs: it runs from a `fine_tune` frame, not later in it than a fit already seen."
+    f = _fine_tune_frame()
+    if f is None: return False
+    key = (id(f), f.f_lasti)  # f_lasti: where fine_tune is in its code
+    if self._ft is not None and self._ft[0] == key[0] and key[1] > self._ft[1]: return False  # a later fit of the same fine_tune
+    self._ft = key
+    return True
 
 # %% ../nbs/07_transforms.ipynb #4bbe5da6
 def _resize(o, hw, sz, mode):
@@ -423,7 +447,7 @@ def _pl_rows(items, keep, pred, conf, vocab, label_col, item_col, fold_col, vali
     res = items.loc[keep].copy() if isinstance(items, pd.DataFrame) else pd.DataFrame({item_col: [o for o, k in zip(items, keep) if k]})
     res[label_col] = [vocab[i] for i in pred[keep]]
     res['confidence'], res['pseudo'] = conf[keep], True
-    if fold_col is not None: res[fold_col] = -1
+    if fold_col is not None: res[fold_col] = TRAIN_ONLY
     if valid_col is not None: res[valid_col] = False
     return res.reset_index(drop=True)
 
@@ -435,7 +459,7 @@ def pseudo_label(learn_or_result, # A `Learner`, a list of Learners, or a `KFold
                  merge='mean', # How views are merged, as in `fastaug.tta.tta`
                  label_col:str='label', # Column receiving the pseudo-label
                  item_col:str='path', # Column holding the items when `items` is a list
-                 fold_col:str|None='fold', # Column set to -1 (never a validation fold); None: no such column
+                 fold_col:str|None='fold', # Column set to -1, `TRAIN_ONLY`: training in every fold; None: no such column
                  valid_col:str|None=None, # Column set to False, e.g. 'is_valid' for `ColSplitter`; None: no such column
                  verbose:bool=True # Print the coverage and estimated precision
                 )->pd.DataFrame:
@@ -446,10 +470,13 @@ def pseudo_label(learn_or_result, # A `Learner`, a list of Learners, or a `KFold
     dl = _pl_test_dl(learners[0], items)
     preds, _ = tta(learners[0], dl, views=views, merge=merge) if len(learners) == 1 else ensemble_tta(learners, dl, views=views, merge=merge)
     _single_label_probs(preds, 'the Learner' + ('s' if len(learners) > 1 else ''))
+    vocab = list(learners[0].dls.vocab)
+    if preds.shape[1] != len(vocab): raise ValueError(f"the model gives {preds.shape[1]} class probabilities but the vocab has {len(vocab)} classes: "
+                                                      f"give the model one output per class of `dls.vocab`")
     if len(preds) != len(items): raise ValueError(f"{len(preds)} predictions for {len(items)} items")
     conf, pred = (o.numpy() for o in preds.max(1))
     keep = conf >= threshold
-    res = _pl_rows(items, keep, pred, conf, list(learners[0].dls.vocab), label_col, item_col, fold_col, valid_col)
+    res = _pl_rows(items, keep, pred, conf, vocab, label_col, item_col, fold_col, valid_col)
     n_v, k_v, c_v = _oof_precision(learn_or_result, threshold) if hasattr(learn_or_result, 'model_paths') else \
                     _valid_precision(learners, threshold, views, merge)
     res.attrs['pseudo_label'] = rep = dict(threshold=threshold, n_items=len(items), n_kept=int(keep.sum()), coverage=float(keep.mean()),

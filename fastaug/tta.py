@@ -15,7 +15,7 @@ from fastai.learner import Learner, load_learner, load_model
 from fastai.torch_core import to_device, default_device, TensorImage, no_random
 from fastai.vision.augment import flip_mat, dihedral_mat, FlipItem, DihedralItem
 from fasttransform import Transform
-from .core import check_int, check_real, check_choice, is_listlike
+from .core import check_int, check_real, check_choice, is_listlike, DeviceGenerators
 
 # %% auto #0
 __all__ = ['VIEWS', 'MERGES', 'get_views', 'view_names', 'auto_views', 'get_activation', 'merge_views', 'tta', 'ensemble_tta',
@@ -63,12 +63,23 @@ VIEWS = {
 }
 
 # %% ../nbs/04_tta.ipynb #69174f36
+@contextmanager
+def _seeded_gens(tfm, seed:int):
+    "Give `tfm`'s own generators (a `DeviceGenerators` in `tfm.gens`, as fastaug's transforms have) fresh ones for one call."
+    gens = getattr(tfm, 'gens', None)
+    if not isinstance(gens, DeviceGenerators): yield; return
+    tfm.gens = DeviceGenerators(seed if gens.seed is None else gens.seed)
+    try: yield
+    finally: tfm.gens = gens
+
 def _fastai_view(tfm:Transform, seed:int):
-    "A fastai batch transform as a deterministic view: random draws seeded by `seed`, global RNG states put back."
+    "A fastai batch transform as a deterministic view of a copy of the batch: random draws seeded by `seed`, RNG states put back."
     def f(x):
-        with no_random(seed, reproducible=False): return tfm(TensorImage(x) if type(x) is torch.Tensor else x, split_idx=0)
+        x = x.clone() if type(x) is not torch.Tensor else TensorImage(x.clone())
+        with no_random(seed, reproducible=False), _seeded_gens(tfm, seed): return tfm(x, split_idx=0)
     return _named(f, type(tfm).__name__)
 
+# %% ../nbs/04_tta.ipynb #10eaed09
 def get_views(views='flip' # A name in `VIEWS`, or a list of names, callables and fastai transforms
              )->list:
     "The list of view functions `views` stands for."

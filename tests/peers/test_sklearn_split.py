@@ -8,6 +8,9 @@ Each test names the upstream test it adapts. `MultilabelStratifiedKFold` plays `
   through the data order do not hold (pass `groups` to keep dependent samples together; adapted below);
 - when every class has fewer members than `n_splits`, fastaug warns and spreads each class one per fold (the folds still
   partition the rows); scikit-learn refuses.
+The default `shuffle=True` (scikit-learn's `StratifiedKFold` defaults to `shuffle=False`) is not a difference in behaviour:
+`MultilabelStratifiedKFold()` behaves as `StratifiedKFold(shuffle=True)`, new folds on every `split` call, and with an int
+`random_state` or `shuffle=False` as `StratifiedKFold()`, the same folds on every call (`test_split_calls_agree_as_in_sklearn`).
 Not applicable (other splitters' own behaviour): KFold/ShuffleSplit/LeaveOneOut/LeavePOut/PredefinedSplit/TimeSeriesSplit/
 RepeatedKFold/train_test_split tests, array-API tests, `_build_repr`, and the "groups ignored" warning of group-less splitters.
 """
@@ -339,6 +342,29 @@ def test_yields_constant_splits(cv, expected):
     assert _yields_constant_splits(cv) == expected
     X, y = np.ones(40), np.arange(40) % 3
     if expected: np.testing.assert_equal(list(cv.split(X, y)), list(cv.split(X, y)))
+
+# --- the defaults against scikit-learn's (TRIAL1 F10). fastaug's `MultilabelStratifiedKFold()` is `shuffle=True, random_state=None`,
+#     which is `StratifiedKFold(shuffle=True)`: new folds on every `split`. `StratifiedKFold()` (and iterstrat's class) default to
+#     `shuffle=False`: the same folds on every call, which fastaug gives with an int `random_state` or `shuffle=False`.
+@pytest.mark.parametrize('cv, peer, constant', [
+    (MSKF(4), StratifiedKFold(4, shuffle=True), False),
+    (MSKF(4, random_state=0), StratifiedKFold(4, shuffle=True, random_state=0), True),
+    (MSKF(4, shuffle=False), StratifiedKFold(4), True)], ids=['defaults', 'random_state=0', 'shuffle=False'])
+def test_split_calls_agree_as_in_sklearn(cv, peer, constant):
+    X, y = np.ones(40), np.arange(40) % 2
+    for s in (cv, peer):
+        assert _yields_constant_splits(s) == constant, s
+        assert (len({tuple(folds_of(s, X, y)) for _ in range(5)}) == 1) == constant, s
+
+def test_defaults_compare_models_on_different_folds():
+    "Two cross_val_score calls with the defaults use different folds (as with StratifiedKFold(shuffle=True)); random_state=0 pairs them."
+    X, y = np.ones(40), np.arange(40) % 2
+    def tests_used(cv):
+        return [tuple(te) for te in cross_validate(DummyClassifier(), X, y, cv=cv, return_indices=True)['indices']['test']]
+    cv = MSKF(4)
+    assert tests_used(cv) != tests_used(cv)
+    cv = MSKF(4, random_state=0)
+    assert tests_used(cv) == tests_used(cv)
 
 # --- test_splitter_get_metadata_routing, test_splitter_set_split_request (a group splitter)
 def test_splitter_get_metadata_routing():

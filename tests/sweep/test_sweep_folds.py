@@ -7,7 +7,7 @@ import warnings
 import numpy as np, pandas as pd, pytest
 import scipy.sparse as sp
 from fastaug.folds import (stratified_folds, fold_deviation, add_folds, FoldSplitter, KFoldSplitter,
-                           MultilabelStratifiedKFold, fold_report, plot_folds)
+                           MultilabelStratifiedKFold, fold_report, plot_folds, TRAIN_ONLY)
 
 nan = np.nan
 df = pd.DataFrame({'path': [f'{i}.png' for i in range(20)], 'label': list('aabbb') * 4, 'fold': np.arange(20) % 2})
@@ -44,6 +44,63 @@ def _gap_ok(r): assert np.isfinite(r) and abs(r - fold_deviation(y, f)) < 1e-12
 
 def _fold_col_kept(o): assert (o.label == df.label).all() and 'fold2' in o
 
+# --- TRIAL1 F8: pseudo_label's rows carry fold -1 ("training in every fold"); every reader of fold ids must agree
+pl = pd.DataFrame({'path': [f'u{i}.png' for i in range(4)], 'label': list('abba'), 'confidence': .99, 'pseudo': True, 'fold': TRAIN_ONLY})
+both = pd.concat([df, pl], ignore_index=True)                        # what 07_transforms says to do with pseudo_label's rows
+PL_ROWS = list(range(20, 24))
+
+def _pl_train_ok(r):
+    trn, val = r
+    assert set(PL_ROWS) <= set(trn) and not set(PL_ROWS) & set(val)
+    assert sorted(val) == np.flatnonzero(df.fold == 1).tolist() and len(trn) + len(val) == len(both)
+
+def _pl_report_ok(rep):
+    assert rep.index.tolist() == [0, 1, -1, 'all'] and rep.loc[-1, 'n'] == 4 and np.isnan(rep.loc[-1, 'max_dev'])
+    assert rep.loc['all', 'n'] == 24 and abs(rep.loc['all', 'max_dev'] - fold_deviation(df.label, df.fold)) < 1e-12
+
+def _pl_plot_ok(ax):
+    import matplotlib.pyplot as plt
+    assert [t.get_text() for t in ax.get_xticklabels()] == ['0', '1', '-1 (train only)', 'all']
+    plt.close('all')
+
+def _dev_ok(r): assert abs(r - fold_deviation(df.label, df.fold)) < 1e-12, r
+
+def _kept_ok(o):
+    assert (o.fold.iloc[20:] == TRAIN_ONLY).all() and set(o.fold.iloc[:20]) == {0, 1}
+    np.testing.assert_array_equal(o.fold.iloc[:20], stratified_folds(df.label, 2, seed=1))
+
+def _pl_weighted():
+    from fastai.data.block import DataBlock, CategoryBlock
+    from fastai.data.transforms import ColReader
+    from fastaug.sampling import weighted_dls
+    dblock = DataBlock((CategoryBlock, CategoryBlock), get_x=ColReader('label'), get_y=ColReader('label'), splitter=FoldSplitter(1))
+    return weighted_dls(dblock, both, bs=4, seed=0)
+
+def _pl_weighted_ok(dls):
+    assert sorted(dls.valid.items.index) == np.flatnonzero(both.fold == 1).tolist()
+    assert set(PL_ROWS) <= set(dls.train.items.index)
+
+def _pseudo_label_rows():
+    "`pseudo_label`'s own output appended to a labelled table with folds, split by FoldSplitter."
+    from fastai.vision.all import DataBlock, ImageBlock, PILImageBW, CategoryBlock, ColReader, Learner
+    from fastaug.data import digits_df
+    from fastaug.test_utils import pool_cnn
+    from fastaug.transforms import pseudo_label
+    d = digits_df()
+    lab = add_folds(d.groupby('label').head(6).reset_index(drop=True), 2, seed=0)
+    unlab = d[~d.path.isin(lab.path)].iloc[::300][['path']]
+    dblk = DataBlock((ImageBlock(cls=PILImageBW), CategoryBlock), get_x=ColReader('path'), get_y=ColReader('label'), splitter=FoldSplitter(0))
+    learn = Learner(dblk.dataloaders(lab, bs=16, num_workers=0), pool_cnn(10))
+    out = pseudo_label(learn, unlab, threshold=1e-6, views='none', verbose=False)    # every item kept
+    return out, pd.concat([lab, out], ignore_index=True), len(lab)
+
+def _pseudo_label_rows_ok(r):
+    out, tab, n = r
+    assert (out.fold == TRAIN_ONLY).all() and len(out) == 6
+    for k in (0, 1):
+        trn, val = FoldSplitter(k)(tab)
+        assert set(range(n, n + 6)) <= set(trn) and max(val) < n
+
 CASES = [
     # --- SILENT-WRONG in the sweep
     ('stratified_folds y with NaN', lambda: stratified_folds(['a', nan, 'b', 'a', 'b', 'a'], 2), ValueError, r'missing \(NaN/None\) label at row position\(s\) \[1\]'),
@@ -64,9 +121,9 @@ CASES = [
     ('stratified_folds groups 2-D', lambda: stratified_folds(base, 2, groups=np.zeros((20, 2))), ValueError, r'groups must be 1-D, one group per row; got shape \(20, 2\)'),
     ('fold_deviation folds shorter than y', lambda: fold_deviation(y, f[:6]), ValueError, r'folds must be 1-D with one fold id per row \(10 rows\); got shape \(6,\)'),
     ('fold_deviation folds longer than y', lambda: fold_deviation(y[:6], f), ValueError, r'one fold id per row \(6 rows\); got shape \(10,\)'),
-    ('fold_deviation negative fold ids', lambda: fold_deviation(y, f - 1), ValueError, r'integer fold ids >= 0 .*other values \(-1, .*row position\(s\) \[0, 1, 2, 3\]'),
-    ('fold_deviation float fold ids 0.5', lambda: fold_deviation(y, f + 0.5), ValueError, r'integer fold ids >= 0 .*0\.5.*row position\(s\) \[0, 1'),
-    ('fold_deviation string fold ids', lambda: fold_deviation(y, f.astype(str)), ValueError, r"integer fold ids >= 0 .*'0'"),
+    ('fold_deviation negative fold ids', lambda: fold_deviation(y, f - 2), ValueError, r'integer fold ids >= 0, or -1 .*other values \(-2, .*row position\(s\) \[0, 1, 2, 3\]'),
+    ('fold_deviation float fold ids 0.5', lambda: fold_deviation(y, f + 0.5), ValueError, r'integer fold ids >= 0.*0\.5.*row position\(s\) \[0, 1'),
+    ('fold_deviation string fold ids', lambda: fold_deviation(y, f.astype(str)), ValueError, r"integer fold ids >= 0.*'0'"),
     ('fold_deviation empty', lambda: fold_deviation([], []), ValueError, r'y is empty'),
     ('fold_deviation folds with NaN', lambda: fold_deviation(y, np.where(f == 0, nan, f)), ValueError, r'NaN marks a row without a fold.*row position\(s\) \[0, 1, 2, 3\]'),
     ('add_folds df is a list', lambda: add_folds([1, 2, 3], 2), TypeError, r'expected a pandas DataFrame, got list'),
@@ -108,6 +165,17 @@ CASES = [
      r'random_state=0 has no effect since shuffle is False'),
     ('MultilabelStratifiedKFold X and y lengths differ', lambda: list(MultilabelStratifiedKFold(2).split(X6[:5], Y6)), ValueError, r'X has 5 rows but y has 12'),
     ('fold_report fold col with NaN', lambda: fold_report(dn), ValueError, r"column 'fold' must be integer fold ids .*row position\(s\) \[3\]"),
+    # --- TRIAL1 F8: fold -1 is training in every fold (pseudo_label's rows), everywhere in folds
+    ('F8 FoldSplitter fold -1 rows train', lambda: FoldSplitter(1)(both), None, _pl_train_ok),
+    ('F8 fold_report fold -1 row of its own', lambda: fold_report(both), None, _pl_report_ok),
+    ('F8 plot_folds fold -1 bar', lambda: plot_folds(both), None, _pl_plot_ok),
+    ('F8 weighted_dls with FoldSplitter and fold -1', _pl_weighted, None, _pl_weighted_ok),
+    ('F8 fold_deviation leaves fold -1 out', lambda: fold_deviation(both.label, both.fold), None, _dev_ok),
+    ('F8 add_folds keeps fold -1 rows', lambda: add_folds(both, 2, seed=1), None, _kept_ok),
+    ('F8 pseudo_label output with FoldSplitter', _pseudo_label_rows, None, _pseudo_label_rows_ok),
+    ('F8 NaN fold: the message offers -1, not a validation fold', lambda: FoldSplitter(1)(both.assign(fold=both.fold.where(both.index != 21))), ValueError,
+     r"give it a fold id, or -1 to keep it out of every validation fold.*row position\(s\) \[21\]"),
+    ('F8 fold -2 refused', lambda: FoldSplitter(1)(both.assign(fold=both.fold.replace(-1, -2))), ValueError, r"or -1 for rows that train in every fold.*\(-2, \.\.\.\)"),
 ]
 
 @pytest.mark.parametrize('case,thunk,exc,expect', CASES, ids=[c[0] for c in CASES])

@@ -11,6 +11,7 @@ from fastai.data.core import DataLoaders
 from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat
 from fastaug.tta import merge_views, tta, ensemble_tta, get_views
+from fastaug.transforms import ElasticDeform, Cutout
 
 nan, inf = float('nan'), float('inf')
 g = torch.Generator().manual_seed(0)
@@ -39,6 +40,22 @@ def _bad_pkl():
 
 def _one_view_ok(r): torch.testing.assert_close(r, z[0].softmax(-1))
 
+# --- TRIAL1 F17: fastaug's own random transforms as views are deterministic (their generators are seeded per view)
+def _twice(v): return tta(learn, views=['none', v])[0], tta(learn, views=['none', v])[0]
+
+def _same_and_augmented(r):
+    a, b = r
+    assert torch.equal(a, b), (a - b).abs().max()
+    assert not torch.equal(a, tta(learn, views='none')[0])          # the view did change the images
+
+def _cutout_in_place():
+    cu = Cutout(p=1., size=4, seed=0)
+    return tta(learn, views=['none', cu])[0], tta(learn, views='none')[0], tta(learn, views=[cu])[0]
+
+def _other_views_untouched(r):
+    both, plain, cut = r
+    torch.testing.assert_close(both, (plain + cut) / 2)             # the 'none' view saw the images without holes
+
 CASES = [
     # --- SILENT-WRONG in the sweep
     ('merge_views z 2-D [bs, c] (views dim missing)', lambda: merge_views(z[0], 'mean', sm), ValueError, r'n_views, bs, n_classes.*\(4, 3\).*z\[None\]'),
@@ -64,6 +81,11 @@ CASES = [
     ("merge_views merge='median'", lambda: merge_views(z, 'median', sm), ValueError, r"merge must be one of .*'tsharpen'.*'median'"),
     ("get_views('auto') without a Learner", lambda: get_views('auto'), ValueError, r'auto_views\(learn\)'),
     ('merge_views one view as z[None] (the fix the error names)', lambda: merge_views(z[:1], 'gmean', sm), None, _one_view_ok),
+    # --- TRIAL1 F17
+    ('F17 ElasticDeform view, two tta calls', lambda: _twice(ElasticDeform(alpha=2., p=1.)), None, _same_and_augmented),
+    ('F17 seeded ElasticDeform view, two tta calls', lambda: _twice(ElasticDeform(alpha=2., p=1., seed=0)), None, _same_and_augmented),
+    ('F17 Cutout view, two tta calls', lambda: _twice(Cutout(p=1., size=4)), None, _same_and_augmented),
+    ('F17 Cutout view writes in place on a copy only', _cutout_in_place, None, _other_views_untouched),
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
