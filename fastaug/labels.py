@@ -4,14 +4,14 @@
 
 # %% ../nbs/06_labels.ipynb #6f5b7f36
 from __future__ import annotations
-import random, warnings
+import os, random, warnings
 import numpy as np, pandas as pd, torch, torch.nn as nn
 import torch.distributed as dist
 from fastai.basics import *
 from fastai.callback.core import Callback
 from fastai.data.load import DataLoader
-from .core import is_listlike, check_int, check_real, check_prob, check_choice, check_cols, bad_rows
-from .losses import loss_kind, one_hot, DeviceCheck, SoftTargetCallback, on_fit_exit
+from .core import is_listlike, check_int, check_real, check_prob, check_choice, check_cols, bad_rows, file_keys
+from .losses import loss_kind, soft_one_hot, DeviceCheck, SoftTargetCallback, on_fit_exit
 
 # %% auto #0
 __all__ = ['soft_targets', 'LabelLeakWarning', 'SoftLabel', 'ProgressiveLabelCorrection', 'indexed_dl', 'ItemIndex', 'item_keys']
@@ -30,7 +30,7 @@ def _prob_rows_error(arr:np.ndarray, what:str, single:bool, names=None)->ValueEr
 
 def _blend(labels:Tensor, probs:Tensor, a:float, check:DeviceCheck|None=None)->Tensor:
     "`a·onehot(labels) + (1−a)·probs` on the device; a class index out of range is reported through `check` (no host sync)."
-    y = labels.to(probs.dtype) if labels.is_floating_point() else one_hot(labels, probs.shape[1], check=check).to(probs.dtype)
+    y = labels.to(probs.dtype) if labels.is_floating_point() else soft_one_hot(labels, probs.shape[1], check=check).to(probs.dtype)
     return y * a + probs * (1 - a)
 
 # %% ../nbs/06_labels.ipynb #c1a00008
@@ -61,7 +61,9 @@ class LabelLeakWarning(UserWarning):
 class SoftLabel(SoftTargetCallback):
     "Train on `a·onehot(label) + (1−a)·oof` per item (soft labels from out-of-fold predictions); validation stays hard."
     order, run_valid = 15, False
-    def __init__(self, oof_probs, # DataFrame (index or `item` column = item keys, one column per class, optional `fold`) or array `[n_items, c]`
+    _stateattrs = SoftTargetCallback._stateattrs + ('oof_probs', 'probs', 'row_probs', '_ii')   # training data: `export` leaves them out
+    oof_probs = probs = row_probs = _ii = None
+    def __init__(self, oof_probs, # DataFrame (`item` column or index = item keys, one column per class named as the vocab, optional `fold`), or array `[n, c]`: one row per item of the source, in its order
                  a:float=0.7, # Weight of the given label
                  hard:bool=False, # Use the argmax of `oof_probs` instead of the probabilities
                  key=None): # Item key: None (auto), a column of the items, a callable, or an array (see `item_keys`)
@@ -93,21 +95,68 @@ def _class_names(dls)->list|None:
     return [str(o) for o in v]
 
 # %% ../nbs/06_labels.ipynb #c1a0000b
-def _align_probs(oof, keys:np.ndarray, vocab, c)->np.ndarray:
-    "`oof` (DataFrame or array) as a float array `[len(keys), c]` aligned with `keys`."
-    if isinstance(oof, pd.DataFrame):
-        df = oof
-        if not pd.Index(keys).isin(df.index).all() and 'item' in df.columns: df = df.set_index('item')
-        miss = pd.Index(keys)[~pd.Index(keys).isin(df.index)]
-        if len(miss): raise ValueError(f"no out-of-fold probabilities for {len(miss)} training item(s), e.g. {list(miss[:5])}")
-        cols = [o for o in df.columns if str(o) in (vocab or [])]
-        if vocab and len(cols) == len(vocab): df = df[sorted(cols, key=lambda o: vocab.index(str(o)))]
-        else: df = df.select_dtypes('number').drop(columns=['fold', 'label'], errors='ignore')
-        arr = df.loc[list(keys)].to_numpy(dtype=np.float64)
+def _source_rows(dl)->tuple[np.ndarray|None, int|None]:
+    "Position of each dataset row of `dl` in the items its `Datasets` was split from, and their number (None where unknown)."
+    ds = dl.dataset; n = len(ds)
+    tl = ds.tls[0] if getattr(ds, 'tls', None) else ds
+    splits, i = getattr(tl, 'splits', None), getattr(tl, 'split_idx', None)
+    if splits is None or i is None: return np.arange(n), n   # a plain dataset is its own source
+    def pos(s):
+        if isinstance(s, slice): return np.arange(n) if s == slice(None) else None
+        return np.asarray(s, dtype=np.int64).ravel()
+    ps = [pos(s) for s in splits]
+    if ps[i] is None or len(ps[i]) != n: return None, None
+    allp = np.concatenate(ps) if all(p is not None for p in ps) else np.zeros(0, np.int64)
+    whole = len(allp) and len(np.unique(allp)) == len(allp) == allp.max() + 1   # the splits cover 0..N-1 once each
+    return ps[i], (len(allp) if whole else None)
+
+def _array_rows(arr:np.ndarray, dl)->np.ndarray:
+    "The row of `arr` for each dataset row of `dl`: `arr` has one row per item of the source, or per training row when that order is the source's."
+    pos, n_src = _source_rows(dl)
+    m, n = len(arr), len(dl.dataset)
+    if pos is not None and m == n_src: return arr[pos]
+    if pos is not None and m == n and (np.diff(pos) > 0).all(): return arr   # the training rows in the source's order
+    want = (f"one row per item the DataLoaders were built from ({n_src}, in their order: what `cross_val_predict` or a k-fold loop over "
+            "the DataFrame gives)" if n_src is not None else "a row per item of the source, whose order cannot be read from these DataLoaders")
+    if m == n: raise ValueError(f"oof_probs has one row per training item ({m}), but the training set is not in the order of the items it was split "
+                                f"from (a random splitter shuffles it), so which row belongs to which item is ambiguous. Give {want}, "
+                                "or a DataFrame keyed by the items' keys")
+    raise ValueError(f"oof_probs has {m} rows; give {want}, or a DataFrame keyed by the items' keys ({n} training rows)")
+
+# %% ../nbs/06_labels.ipynb #c2b00001
+def _prob_cols(df:pd.DataFrame, vocab)->list:
+    "The probability columns of `df` in `vocab` order: named as the classes, or unnamed (`0 … c−1`, taken in vocab order)."
+    cols = [o for o in df.columns if str(o) not in ('item', 'fold', 'label')]
+    num = [o for o in cols if pd.api.types.is_numeric_dtype(df[o])]
+    if not vocab: return num
+    named = {str(o): o for o in cols}
+    if all(v in named for v in vocab): return [named[v] for v in vocab]
+    if num == list(range(len(vocab))): return num
+    miss = [v for v in vocab if v not in named]
+    raise ValueError(f"oof_probs has no column for class(es) {miss[:5]}{' ...' if len(miss) > 5 else ''}: name its probability columns after the classes "
+                     f"of dls.vocab ({vocab[:10]}{' ...' if len(vocab) > 10 else ''}), in any order; got columns {[str(o) for o in cols][:10]}. "
+                     "Columns named otherwise are not read by position: a table in another class order would go unnoticed")
+
+# %% ../nbs/06_labels.ipynb #c2b00008
+def _frame_probs(df:pd.DataFrame, keys:np.ndarray, vocab, how:str, items=None)->np.ndarray:
+    "The probabilities in `df` (keyed by its `item` column, else its index) of each of `keys`, as a float array."
+    tkeys = df['item'].to_numpy() if 'item' in df.columns else df.index.to_numpy()
+    vals = df[_prob_cols(df, vocab)].to_numpy(dtype=np.float64)
+    if (dup := np.abs(vals - vals[_find(tkeys, tkeys)]).max(1, initial=0) > 1e-6).any():
+        raise ValueError(f"oof_probs has item key(s) more than once with different probabilities, e.g. {list(tkeys[dup][:3])}: give one row per item")
+    pos = _find(tkeys, keys)
+    if (pos < 0).any():
+        raise ValueError(f"no out-of-fold probabilities for {(pos < 0).sum()} training item(s), e.g. {list(keys[pos < 0][:3])}: the items are keyed by "
+                         f"{_KEY_HOW[how]}, the table's keys are e.g. {list(tkeys[:3])}." + _key_hint(items, lambda v: (_find(tkeys, v) >= 0).all(), (pos < 0).sum()))
+    return vals[pos]
+
+def _soft_table(oof, dl, keys:np.ndarray, how:str, codes:Tensor, vocab, c)->np.ndarray:
+    "`oof` (DataFrame or array) as float probabilities, one row per item (`codes`' slots; `keys`: one per slot)."
+    if isinstance(oof, pd.DataFrame): arr = _frame_probs(oof, keys, vocab, how, _dl_items(dl))
     else:
         arr = np.asarray(oof.detach().cpu() if isinstance(oof, Tensor) else oof, dtype=np.float64)
-        if arr.ndim != 2 or len(arr) != len(keys):
-            raise ValueError(f"oof_probs has shape {arr.shape}, expected ({len(keys)}, n_classes): one row per training item")
+        if arr.ndim != 2: raise ValueError(f"oof_probs has shape {arr.shape}: give one row of class probabilities per item, [n, n_classes]")
+        arr = _array_rows(arr, dl)[np.unique(codes.numpy(), return_index=True)[1]]   # each item's first dataset row
     if c is not None and arr.shape[1] != c: raise ValueError(f"oof_probs has {arr.shape[1]} classes, the data has {c}")
     return arr
 
@@ -118,14 +167,18 @@ def before_fit(self:SoftLabel): super(SoftLabel, self).before_fit(); self._ready
 @patch
 def before_train(self:SoftLabel):
     if self._ready: return
+    _check_dl(self.dls.train, 'SoftLabel')
     self.kind = loss_kind(self.learn.loss_func)
     if self.kind == 'other': raise TypeError(f"SoftLabel needs a classification loss (over class indices, or binary cross-entropy for multi-label), "
                                              f"got {self.learn.loss_func!r}: soft labels have no meaning for it")
-    codes, keys = _item_codes(item_keys(self.dls.train, self.key))
-    arr = _align_probs(self.oof_probs, keys, _class_names(self.dls), getattr(self.dls, 'c', None))
+    if self.oof_probs is None: raise ValueError("SoftLabel has no out-of-fold probabilities (`learn.export()` leaves them out): set "
+                                                "`learn.soft_label.oof_probs = table` before training again, or add a new SoftLabel")
+    keys, how = _keys_how(self.dls.train, self.key)
+    codes, keys = _item_codes(keys)
+    arr = _soft_table(self.oof_probs, self.dls.train, keys, how, codes, _class_names(self.dls), getattr(self.dls, 'c', None))
     err = _prob_rows_error(arr, 'oof_probs', self.kind == 'single', names=keys)
     if err: raise err
-    self._warn_leak(keys)
+    if how != 'position': self._warn_leak(keys)
     if self.hard: arr = np.eye(arr.shape[1])[arr.argmax(1)]
     dev = self.dls.device or 'cpu'
     self.probs = torch.tensor(arr, dtype=torch.float32, device=dev)
@@ -158,13 +211,12 @@ def _warn_leak(self:SoftLabel, keys):
     if not isinstance(oof, pd.DataFrame) or getattr(self.dls, 'valid', None) is None: return
     try: vkeys = item_keys(self.dls.valid, self.key)
     except (ValueError, TypeError): return   # e.g. an array of keys for the training rows only
-    okeys = pd.Index(oof['item'] if 'item' in oof.columns else oof.index)
-    inv = pd.Index(vkeys).isin(okeys)
+    okeys = oof['item'].to_numpy() if 'item' in oof.columns else oof.index.to_numpy()
+    vpos = _find(okeys, vkeys); inv = vpos >= 0
     if not inv.any(): return
     if 'fold' in oof.columns:
-        fold = pd.Series(oof['fold'].to_numpy(), index=okeys)
-        fold = fold[~fold.index.duplicated()]
-        if len(set(fold.loc[vkeys[inv]]) | set(fold.loc[keys[pd.Index(keys).isin(okeys)]])) <= 1: return
+        fold, tpos = oof['fold'].to_numpy(), _find(okeys, keys)
+        if len(set(fold[vpos[inv]]) | set(fold[tpos[tpos >= 0]])) <= 1: return
     warnings.warn(f"SoftLabel: {inv.sum()} of the {len(vkeys)} validation items (e.g. {list(vkeys[inv][:3])}) are in the out-of-fold table: "
                   "the models behind the training items' soft labels were trained on their labels, so validation scores are inflated. "
                   "Use these soft labels for a final model judged elsewhere, or per fold use SoftLabel.from_inner_kfold(df, fold, ...).", LabelLeakWarning)
@@ -211,14 +263,27 @@ class ProgressiveLabelCorrection(Callback):
 
     def reset(self):
         "Forget all corrections and start again from the dataset labels and the initial δ."
-        self.rec = self.cur = self.orig = self.changed_at = self.acc = self.cnt = self.keys = self.multi = self.vocab = None
+        self.rec = self.cur = self.orig = self.changed_at = self.acc = self.cnt = self.keys = self.key_kind = self.multi = self.vocab = None
         self.n_epochs, self.delta, self.history, self.change_log = 0, self.delta0, [], []
 
-# %% ../nbs/06_labels.ipynb #c1a00011
+# %% ../nbs/06_labels.ipynb #c2b00003
+def _refuse_mixing(learn):
+    "Raise if a mixing callback (fastaug's or fastai's) is in `learn`: PLC must see each item's own picture."
+    from fastai.callback.mixup import MixHandler
+    from fastaug.mix import MixCallback
+    mix = [c for c in learn.cbs if isinstance(c, (MixCallback, MixHandler))]
+    if not mix: return
+    names = ' and '.join(f"{type(c).__module__.split('.')[0]}'s {type(c).__name__}" for c in mix)
+    raise ValueError(f"ProgressiveLabelCorrection cannot train with {names}: it relabels an item by the softmax of its own picture, and a mixed "
+                     "batch holds blends, patches or reordered rows of other pictures, so correct labels would be changed. Correct the labels "
+                     "without mixing, write them with `learn.plc.relabel(df)`, then train with the mixing callback on the corrected labels.")
+
 @patch
 def before_fit(self:ProgressiveLabelCorrection):
     self._skip, self._ready = hasattr(self.learn, 'lr_finder'), False
+    if not self._skip and on_fit_exit(self.learn, noop): _refuse_mixing(self.learn)   # in a fit: `get_preds` fires `before_fit` too
 
+# %% ../nbs/06_labels.ipynb #c1a00011
 @patch
 def before_train(self:ProgressiveLabelCorrection):
     if self._skip: return
@@ -228,15 +293,17 @@ def before_train(self:ProgressiveLabelCorrection):
 @patch
 def _prepare(self:ProgressiveLabelCorrection):
     "Check the loss, key the items, put the state on the device; once per fit."
+    _check_dl(self.dls.train, 'ProgressiveLabelCorrection')
     kind = loss_kind(self.learn.loss_func)
     if kind == 'other':
         raise ValueError(f"ProgressiveLabelCorrection needs a classification loss (cross-entropy, or binary cross-entropy for multi-label); "
                          f"got {self.learn.loss_func!r}: there are no labels to correct in a regression")
-    codes, keys = _item_codes(item_keys(self.dls.train, self.key))
+    keys, how = _keys_how(self.dls.train, self.key)
+    codes, keys = _item_codes(keys)
     if self.keys is not None and (len(self.keys) != len(keys) or not (self.keys == keys).all()):
         warnings.warn(f"ProgressiveLabelCorrection: the state is for {len(self.keys)} other items; starting afresh on {len(keys)} training items")
         self.reset()
-    self.multi, self.keys, self.vocab = kind == 'multi', keys, _class_names(self.dls)
+    self.multi, self.keys, self.key_kind, self.vocab = kind == 'multi', keys, how, _class_names(self.dls)
     self.dev = self.dls.device or torch.device('cpu')
     self.codes = codes.to(self.dev)
     for k in ('rec', 'acc', 'cnt', 'cur', 'orig', 'changed_at'):
@@ -364,8 +431,16 @@ def _next_delta(self:ProgressiveLabelCorrection, n:int, total:int, epoch:int)->f
 def after_fit(self:ProgressiveLabelCorrection):
     _drop_index(self.learn, getattr(self, '_ii', None)); self._ii = None
 
+_PLC_SCRATCH = ('_slot', 'acc', 'cnt', 'codes', '_ii')   # per batch, epoch or fit: not pickled (`export`), made again when training
+
 @patch
-def __getstate__(self:ProgressiveLabelCorrection): return {k: v for k, v in self.__dict__.items() if k != '_slot'}
+def __getstate__(self:ProgressiveLabelCorrection): return {k: v for k, v in self.__dict__.items() if k not in _PLC_SCRATCH}
+
+@patch
+def __setstate__(self:ProgressiveLabelCorrection, d):
+    self.__dict__.update(d); self._init_state()
+    self._slot = self.acc = self.cnt = self.codes = self._ii = None
+    if self.rec is not None: self.acc, self.cnt = self.rec.new_zeros(self.rec.shape[1:]), self.rec.new_zeros(self.rec.shape[1])
 
 # %% ../nbs/06_labels.ipynb #0c221f86
 @patch
@@ -422,19 +497,30 @@ def plot(self:ProgressiveLabelCorrection, figsize=(8, 3)):
 @patch
 def relabel(self:ProgressiveLabelCorrection, df:pd.DataFrame, # The items, e.g. the DataFrame the DataLoaders came from
             label_col='label', # Column of labels to replace
-            key=None, # Item key column; default as `item_keys` (`path`, else the index)
+            key=None, # Column of `df` holding the item keys; default PLC's `key` if a column name, else `path`, else the index
             label_delim=' '): # Multi-label: how labels are joined
-    "A copy of `df` whose `label_col` holds the corrected labels of the items PLC changed."
+    "A copy of `df` whose `label_col` holds the corrected labels of the items PLC changed; each of them must be a row of `df`."
     k = self.key if key is None and isinstance(self.key, str) else key
-    check_cols(df, [label_col, k])
-    c = self.corrections
-    c = c[c.changed]
-    keys = df[k].to_numpy() if k is not None else (df['path'].astype(str).to_numpy() if 'path' in df.columns else df.index.to_numpy())
-    new = dict(zip(c.item, c.current.map(lambda s: label_delim.join(s.split(' ')) if self.multi else s)))
+    check_cols(df, [label_col] + ([k] if k is not None else []))
+    if self.key_kind == 'position':
+        raise ValueError("PLC's items are keyed by their row position in the training set (they are neither a DataFrame nor paths), which names "
+                         "no row of df: train with key= (e.g. a callable giving each item's file name), or use `corrections` as it is")
     out = df.copy()
-    hit = pd.Series(keys, index=df.index).map(lambda o: o in new).to_numpy(bool)
-    out[label_col] = out[label_col].astype(object)
-    out.loc[hit, label_col] = [new[o] for o in keys[hit]]
+    if self.cur is None: return out
+    k = k if k is not None else ('path' if 'path' in df.columns else None)
+    dkeys = df[k].to_numpy() if k is not None else _index_keys(df)   # oversampled copies: their original's index, as `item_keys`
+    slot = _find(self.keys, dkeys)   # PLC's item on each row of df; -1 for other rows (validation ...)
+    changed, hit = self.changed_at.cpu().numpy() >= 0, np.zeros(len(self.keys), bool)
+    hit[slot[slot >= 0]] = True
+    if (lost := changed & ~hit).any() or not hit.any():
+        miss = self.keys[lost if lost.any() else ~hit]
+        raise ValueError(f"{len(miss)} item(s) PLC {'changed' if lost.any() else 'trained on'} are not rows of df, e.g. {list(miss[:3])}: df's keys "
+                         f"({'column ' + repr(k) if k is not None else 'its index'}) are e.g. {list(dkeys[:3])}." + _key_hint(df, lambda v: (_find(v, miss) >= 0).all(), len(miss)))
+    rows = np.flatnonzero(slot >= 0); rows = rows[changed[slot[rows]]]
+    cur, vals = self._decode(self.cur), df[label_col].to_numpy(dtype=object).copy()
+    vals[rows] = [label_delim.join(cur[i].split(' ')) if self.multi else cur[i] for i in slot[rows]]
+    keep = isinstance(df[label_col].dtype, pd.StringDtype) and all(isinstance(v, str) for v in vals)
+    out[label_col] = pd.array(vals, dtype=df[label_col].dtype) if keep else vals
     return out
 
 @patch
@@ -454,6 +540,7 @@ def state_dict(self:ProgressiveLabelCorrection)->dict:
     d = {k: getattr(self, k).detach().cpu() for k in _PLC_STATE if getattr(self, k) is not None}
     d.update(change_log=torch.cat(self.change_log) if self.change_log else torch.zeros(0, 4, dtype=torch.long),
              n_epochs=self.n_epochs, delta=float(self.delta), history=[dict(h) for h in self.history], multi=self.multi, vocab=self.vocab,
+             key_kind=self.key_kind,
              keys=None if self.keys is None else [o.item() if hasattr(o, 'item') else o for o in self.keys])
     return d
 
@@ -464,6 +551,7 @@ def load_state_dict(self:ProgressiveLabelCorrection, d:dict):
     self.n_epochs, self.delta, self.history, self.multi, self.vocab = d['n_epochs'], d['delta'], list(d['history']), d.get('multi'), d.get('vocab')
     self.change_log = [d['change_log']] if len(d.get('change_log', ())) else []
     self.keys = None if d.get('keys') is None else np.asarray(d['keys'], dtype=object)
+    self.key_kind = d.get('key_kind')
     self.acc = self.cnt = None
     if self.rec is not None: self.acc, self.cnt = torch.zeros(self.rec.shape[1:]), torch.zeros(self.rec.shape[1])
 
@@ -506,14 +594,19 @@ class _IndexedBatches:
             idx = torch.tensor([s for s, _ in chunk], dtype=torch.long)
             yield (*b, idx) if isinstance(b, (tuple, list)) else (b, idx)
 
+def _check_dl(dl, who:str):
+    "Raise unless `dl` (or the loader a `DistributedDL` wraps) is a map-style fastai `DataLoader` with a batch size, as per-item indices need."
+    if _is_distributed_dl(dl): dl = dl.dl
+    if not isinstance(dl, DataLoader):
+        raise TypeError(f"{who} needs a fastai DataLoader (fastai.data.load.DataLoader, TfmdDL), got {type(dl).__module__}.{type(dl).__name__}: "
+                        "build the loader with fastai (`DataBlock.dataloaders`, `DataLoaders.from_dsets`, `TfmdDL(dataset, bs=...)`)")
+    if not getattr(dl, 'indexed', False): raise TypeError(f"{type(dl).__name__} iterates an iterable dataset: {who} needs a map-style (indexed) dataset")
+    if getattr(dl, 'bs', None) is None: raise ValueError(f"the DataLoader yields pre-batched data (bs=None): {who} needs a batch size")
+
 def indexed_dl(dl:DataLoader # A map-style fastai `DataLoader` (or `TfmdDL`) with a batch size
               )->DataLoader:
     "A copy of `dl` whose batches end with the `int64` dataset indices of their rows."
-    if not isinstance(dl, DataLoader):
-        raise TypeError(f"indexed_dl needs a fastai DataLoader (fastai.data.load.DataLoader, TfmdDL), got {type(dl).__module__}.{type(dl).__name__}: "
-                        "build the loader with fastai (`DataBlock.dataloaders`, `DataLoaders.from_dsets`, `TfmdDL(dataset, bs=...)`)")
-    if not getattr(dl, 'indexed', False): raise TypeError(f"{type(dl).__name__} iterates an iterable dataset: per-item state needs a map-style (indexed) dataset")
-    if getattr(dl, 'bs', None) is None: raise ValueError("the DataLoader yields pre-batched data (bs=None): per-item indices need a batch size")
+    _check_dl(dl, 'indexed_dl')
     st = random.getstate()  # `DataLoader.__init__` draws from Python's global RNG: leave it as it was
     try: new = dl.new(create_batches=_IndexedBatches(dl))
     finally: random.setstate(st)
@@ -589,27 +682,74 @@ def _dl_items(dl):
     try: return ds.items
     except AttributeError: return getattr(ds, 'items', None)
 
+def _keys_how(dl, key=None)->tuple[np.ndarray, str]:
+    "One key per dataset row of `dl` (as `item_keys`), and what they are: 'column', 'callable', 'array', 'path', 'index' or 'position'."
+    n, items = len(dl.dataset), _dl_items(dl)
+    if callable(key): keys, how = np.asarray(key(items)), 'callable'
+    elif isinstance(key, str):
+        if not isinstance(items, pd.DataFrame) or key not in items.columns:
+            raise ValueError(f"key {key!r} is not a column of the training items ({type(items).__name__})")
+        keys, how = items[key].to_numpy(), 'column'
+    elif key is not None:
+        if not (is_listlike(key) or isinstance(key, (Tensor, pd.Index))):
+            raise TypeError(f"key must be None, a column name, a callable on the items or an array of one key per row; got {type(key).__name__} {key!r}")
+        keys, how = np.asarray(key), 'array'
+    elif isinstance(items, pd.DataFrame):
+        keys, how = (items['path'].astype(str).to_numpy(), 'path') if 'path' in items.columns else (_index_keys(items), 'index')
+    elif items is not None and n and len(items) == n and all(isinstance(o, (str, os.PathLike)) for o in items):
+        keys, how = np.array([str(o) for o in items], dtype=object), 'path'
+    else: keys, how = np.arange(n), 'position'
+    if keys.ndim != 1 or len(keys) != n: raise ValueError(f"{len(keys) if keys.ndim else 'a scalar:'} item keys for {n} dataset rows: give one key per row")
+    return keys, how
+
 def item_keys(dl, # The training `DataLoader` (its dataset's items are read from `dl.dataset.items`)
               key=None # None (auto), a column name, a callable on the items, or an array of one key per row
              )->np.ndarray:
     "One key per dataset row of `dl`: rows with the same key are the same item."
-    n = len(dl.dataset)
-    items = _dl_items(dl)
-    if callable(key): keys = np.asarray(key(items))
-    elif isinstance(key, str):
-        if not isinstance(items, pd.DataFrame) or key not in items.columns:
-            raise ValueError(f"key {key!r} is not a column of the training items ({type(items).__name__})")
-        keys = items[key].to_numpy()
-    elif key is not None:
-        if not (is_listlike(key) or isinstance(key, (Tensor, pd.Index))):
-            raise TypeError(f"key must be None, a column name, a callable on the items or an array of one key per row; got {type(key).__name__} {key!r}")
-        keys = np.asarray(key)
-    elif isinstance(items, pd.DataFrame): keys = items['path'].astype(str).to_numpy() if 'path' in items.columns else items.index.to_numpy()
-    else: keys = np.arange(n)
-    if keys.ndim != 1 or len(keys) != n: raise ValueError(f"{len(keys) if keys.ndim else 'a scalar:'} item keys for {n} dataset rows: give one key per row")
-    return keys
+    return _keys_how(dl, key)[0]
 
 def _item_codes(keys)->tuple[Tensor, np.ndarray]:
     "Item slot per row (`int64` tensor) and the unique keys, in first-appearance order."
     codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
     return torch.as_tensor(codes, dtype=torch.long), np.asarray(uniques, dtype=object)
+
+# %% ../nbs/06_labels.ipynb #c2b00006
+def _index_keys(items:pd.DataFrame)->np.ndarray:
+    "The DataFrame's index, where `oversample`'s repeats (`copy` > 0) take the index of the row they repeat."
+    keys = items.index.to_numpy().astype(object)
+    if 'copy' not in items.columns or not (rep := pd.to_numeric(items['copy'], errors='coerce').fillna(0).to_numpy() > 0).any(): return keys
+    rest = items.drop(columns='copy')
+    try: h = pd.util.hash_pandas_object(rest, index=False).to_numpy()
+    except TypeError: h = pd.util.hash_pandas_object(rest.astype(str), index=False).to_numpy()   # e.g. lists of labels
+    orig = pd.Series(keys[~rep], index=h[~rep]); orig = orig[~orig.index.duplicated()]
+    pos, at = orig.index.get_indexer(h[rep]), np.flatnonzero(rep)
+    keys[at[pos >= 0]] = orig.to_numpy()[pos[pos >= 0]]
+    return keys
+
+# %% ../nbs/06_labels.ipynb #c2b00004
+_KEY_HOW = dict(position="their row position in the training set (the items are neither a DataFrame nor paths)", path="their paths",
+                index="the DataFrame's index (the items have no `path` column)", column="the column given as `key`",
+                callable="the `key` function", array="the `key` array")
+
+def _norm_keys(keys)->np.ndarray|None:
+    "Path-like keys as normalised absolute paths (`fastaug.core.file_keys`); None unless every key is a `str` or a `Path`."
+    keys = list(keys)
+    return np.asarray(file_keys(keys), dtype=object) if keys and all(isinstance(o, (str, os.PathLike)) for o in keys) else None
+
+def _find(table, keys)->np.ndarray:
+    "The position in `table` of each of `keys` (of its first equal key), -1 where absent; paths naming the same file match."
+    def look(t, k):
+        s = pd.Series(np.arange(len(t)), index=pd.Index(t, dtype=object))
+        return s[~s.index.duplicated()].reindex(pd.Index(k, dtype=object)).fillna(-1).to_numpy(np.int64)
+    pos = look(table, keys)
+    if (pos < 0).any() and (a := _norm_keys(table)) is not None and (b := _norm_keys(keys)) is not None: pos = look(a, b)
+    return pos
+
+def _key_hint(frame, ok, n:int)->str:
+    "Advice on `key=`: the first column of DataFrame `frame` with at least `n` distinct values that pass `ok`, else the general rule."
+    for c in (frame.columns if isinstance(frame, pd.DataFrame) else []):
+        try:
+            v = frame[c].to_numpy()
+            if len(pd.unique(v)) >= n and ok(v): return f" Column {c!r} holds them: pass key={c!r}."
+        except TypeError: continue   # unhashable values
+    return " Pass key= (a column name, a callable on the items, or an array of one key per row) so that both sides use the same keys."

@@ -121,9 +121,12 @@ class WeightedTrainDL(WeightedDL):
         return self._wrng.choice(len(self.wgts), self.n, p=self.wgts).tolist()  # once per epoch, on the host
 
     def new(self, dataset=None, cls=None, **kwargs):
-        "As `TfmdDL.new`, keeping the weights and seed when the dataset stays the same."
-        if dataset is None and (cls is None or issubclass(cls, WeightedTrainDL)): kwargs = {'wgts': self.wgts, 'seed': self.seed, **kwargs}
-        return super().new(dataset, cls, **kwargs)
+        "As `TfmdDL.new`, keeping the weights and sharing the generator when the dataset stays the same (unless given a `seed`)."
+        same, share = dataset is None and (cls is None or issubclass(cls, WeightedTrainDL)), 'seed' not in kwargs
+        if same: kwargs = {'wgts': self.wgts, 'seed': self.seed, **kwargs}
+        res = super().new(dataset, cls, **kwargs)
+        if same and share: res._wrng = self._wrng   # one stream of draws: the copy continues where the loader is
+        return res
 
 # %% ../nbs/02_sampling.ipynb #6286e29c
 @delegates(Datasets.dataloaders, but=['dl_type', 'dl_kwargs'])

@@ -23,3 +23,29 @@ def test_oversample_exact_at_scale():
     check_leakage(o, 2)
     u = undersample(df, 2, seed=0)
     assert (u[u.fold != 2].label.value_counts() == trn.min()).all()
+
+def _weighted_draws(cbs, n_fits=3):
+    "The rows (by their input value) of each training batch over `n_fits` fits of one epoch on `weighted_dls(seed=0)`."
+    import torch, torch.nn as nn
+    from fastai.basics import DataBlock, TransformBlock, CategoryBlock, ColReader, ColSplitter, Learner, Callback, CrossEntropyLossFlat
+    from fastaug.sampling import weighted_dls
+    df = pd.DataFrame({'x': np.arange(40.), 'label': ['a'] * 30 + ['b'] * 10, 'is_valid': np.arange(40) % 5 == 0})
+    db = DataBlock((TransformBlock, CategoryBlock), get_x=lambda r: torch.tensor([r.x], dtype=torch.float32), get_y=ColReader('label'), splitter=ColSplitter())
+    class Rows(Callback):
+        order, run_valid = 30, False
+        def before_fit(self): self.fit_rows = []
+        def before_batch(self): self.fit_rows.append(self.learn.xb[0][:, 0].long().tolist())
+    learn = Learner(weighted_dls(db, df, seed=0, bs=8, num_workers=0), nn.Linear(1, 2), loss_func=CrossEntropyLossFlat(), cbs=cbs)
+    out = []
+    with learn.no_logging():
+        for _ in range(n_fits): r = Rows(); learn.fit(1, 0, cbs=r); out.append(r.fit_rows)
+    return out
+
+def test_weighted_stream_continues_under_per_item_callbacks():
+    "SoftLabel and PLC train on a copy of the weighted loader: its draws continue the loader's own stream, fit after fit, exactly as without them."
+    from fastaug.labels import SoftLabel, ProgressiveLabelCorrection
+    plain = _weighted_draws([])
+    assert plain[0] != plain[1] != plain[2]   # a fresh weighted draw every fit
+    soft = pd.DataFrame(np.full((40, 2), 0.5), index=np.arange(40), columns=['a', 'b'])
+    assert _weighted_draws([SoftLabel(soft)]) == plain
+    assert _weighted_draws([ProgressiveLabelCorrection(warmup=5, window=1)]) == plain
