@@ -26,7 +26,9 @@ class FakeLearner(types.SimpleNamespace):
     def y(self): return self.yb[0]
 
 def attach(cb, c):
-    cb.learn = FakeLearner(xb=None, yb=None, epoch=0, pct_train=0., training=True, dls=types.SimpleNamespace(c=c), loss_func=CrossEntropyLossFlat())
+    # `dl`: a loader that stacks fresh batches (the op is timed on a fresh clone), so fastaug mixes in place as in a fit
+    cb.learn = FakeLearner(xb=None, yb=None, epoch=0, pct_train=0., training=True, dls=types.SimpleNamespace(c=c), loss_func=CrossEntropyLossFlat(),
+                           dl=torch.utils.data.DataLoader(range(1), batch_size=1))
     if isinstance(cb, (FaMixUp, FaCutMix)): cb.stack_y = True   # fastai's path for CrossEntropyLossFlat (y_int): only x is mixed
     else: cb._shuffles = True
     return cb

@@ -4,13 +4,15 @@
 
 # %% ../nbs/02a_losses.ipynb #b2a0c003
 from __future__ import annotations
-import functools, math
+import functools, inspect, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.basics import *
 from fastai.losses import BaseLoss, FocalLoss, LabelSmoothingCrossEntropy
+from fastai.callback.mixup import MixHandler
 
 # %% auto #0
-__all__ = ['loss_kind', 'SoftTargetLoss', 'DeviceCheck', 'one_hot', 'on_fit_exit', 'SoftTargetCallback']
+__all__ = ['loss_kind', 'SoftTargetLoss', 'DeviceCheck', 'soft_one_hot', 'on_fit_exit', 'SoftTargetCallback',
+           'check_fastai_mixers']
 
 # %% ../nbs/02a_losses.ipynb #b2a0c010
 _BCE = (nn.BCEWithLogitsLoss, nn.BCELoss)
@@ -39,9 +41,7 @@ class SoftTargetLoss:
         if isinstance(lf, SoftTargetLoss): lf = lf.loss_func
         if not callable(lf): raise TypeError(f"loss_func must be a loss (e.g. CrossEntropyLossFlat()), got {lf!r}")
         self.loss_func, self.kind, self.check = lf, loss_kind(lf), DeviceCheck()
-        if self.kind == 'other':
-            raise TypeError(f"{lf!r} takes no class targets, so probability vectors cannot replace them. Use a classification loss "
-                            "(CrossEntropyLossFlat, FocalLossFlat, BCEWithLogitsLossFlat, ...), or set `y_int = True` on a loss that takes class indices.")
+        _check_soft_ok(lf, self.kind)
 
     @property
     def reduction(self)->str: return getattr(self.loss_func, 'reduction', 'mean')
@@ -53,6 +53,35 @@ class SoftTargetLoss:
     def decodes(self, x): return getcallable(self.loss_func, 'decodes')(x)
     def to(self, device): getcallable(self.loss_func, 'to')(device); return self
     def __repr__(self): return f'SoftTargetLoss({self.loss_func!r})'
+
+# %% ../nbs/02a_losses.ipynb #2b2e061f
+def _name(f)->str: return getattr(f, '__name__', None) or repr(f)
+
+def _closed_form(lf)->bool:
+    "Whether the expected loss of `lf` is computed in closed form (not from per-sample calls of `lf`)."
+    f = _inner(lf)
+    return f is F.cross_entropy or any(_is(f, c) for c in (nn.CrossEntropyLoss, LabelSmoothingCrossEntropy, FocalLoss))
+
+def _takes_reduction(lf)->bool:
+    "Whether `lf` can be asked for per-sample losses as fastai's `NoneReduce` asks: a `reduction` attribute or argument."
+    if hasattr(lf, 'reduction'): return True
+    try: ps = inspect.signature(lf).parameters.values()
+    except (TypeError, ValueError): return True   # no signature to read: the call will tell
+    return any(p.name == 'reduction' or p.kind is p.VAR_KEYWORD for p in ps)
+
+def _check_soft_ok(lf, kind:str):
+    "Raise a `TypeError` saying what to do when the expected loss of `lf` cannot be computed."
+    yi = f"`{lf.__name__}.y_int = True`" if hasattr(lf, '__name__') else "`y_int = True` on it"
+    how = (f"set {yi} and let it return one loss per sample for `reduction='none'` (a `reduction='mean'` argument, "
+           "or a `reduction` attribute, as fastai's losses have)")
+    if kind == 'other':
+        raise TypeError(f"cannot tell whether {_name(lf)} takes class indices, so it is not given probability-vector targets. Use a classification "
+                        f"loss (CrossEntropyLossFlat, FocalLossFlat, LabelSmoothingCrossEntropyFlat; BCEWithLogitsLossFlat for multi-label), or, "
+                        f"if {_name(lf)} takes class indices, {how}.")
+    if kind == 'single' and not _closed_form(lf) and not _takes_reduction(lf):
+        raise TypeError(f"{_name(lf)} has `y_int = True` but no `reduction`: its expected loss over probability-vector targets is built from its "
+                        f"per-sample losses, which fastai asks for with `reduction='none'`. Give it a `reduction='mean'` argument (or a "
+                        "`reduction` attribute) and return one loss per sample when it is 'none'.")
 
 # %% ../nbs/02a_losses.ipynb #b2a0c014
 @patch
@@ -79,15 +108,15 @@ def _reduce(per:Tensor, reduction:str, den=None)->Tensor:
     "Per-row losses reduced; `den` is the 'mean' denominator (default: the number of rows)."
     if reduction == 'none': return per
     if reduction == 'sum': return per.sum()
-    return per.sum() / (len(per) if den is None else den)
+    return per.mean() if den is None else per.sum() / den
 
 def _soft_ce(logp, t, weight=None, eps=0., smooth_weighted=True, reduction='mean'):
     "Expected cross-entropy with class `weight` and label smoothing `eps` (PyTorch's weighted smoothing term, or fastai's unweighted one)."
     tw = t if weight is None else t * weight
     nll = -(tw * logp).sum(-1)
-    den = None if weight is None else tw.sum()     # the targets' total weight, as PyTorch divides by Σ weight[y]
+    den = None if weight is None else tw.sum()   # the targets' total weight: on one-hot targets PyTorch's Σ weight[y]
     if not eps: return _reduce(nll, reduction, den)
-    sw = weight if smooth_weighted and weight is not None else None
+    sw = weight if smooth_weighted else None
     smooth = -(logp if sw is None else logp * sw).sum(-1) * (eps / logp.shape[-1])
     if smooth_weighted or reduction != 'mean': return _reduce((1 - eps) * nll + smooth, reduction, den)
     return (1 - eps) * _reduce(nll, 'mean', den) + smooth.mean()   # fastai: weighted mean of the nll, plain mean of the smoothing
@@ -103,7 +132,11 @@ def _per_class(lf, p:Tensor)->Tensor:
     with NoneReduce(lf) as f:
         for k0 in range(0, c, blk):
             k = torch.arange(k0, min(c, k0 + blk), device=p.device)
-            out.append(f(p.repeat(len(k), 1), k.repeat_interleave(n)).view(len(k), n).T)
+            v = f(p.repeat(len(k), 1), k.repeat_interleave(n))
+            if v.shape != (len(k) * n,):
+                raise ValueError(f"{_name(lf)} returned a loss of shape {tuple(v.shape)} for {len(k) * n} samples with reduction='none': "
+                                 "it must then return one loss per sample (the expected loss is built from them)")
+            out.append(v.view(len(k), n).T)
     return torch.cat(out, 1)
 
 def _expected_loss(lf, p:Tensor, t:Tensor, reduction='mean')->Tensor:
@@ -174,11 +207,11 @@ def _check_indices(y:Tensor, c:int, check:DeviceCheck, ignore=None):
           "Check the labels, or the model's number of outputs.")
 
 # %% ../nbs/02a_losses.ipynb #b2a0c033
-def one_hot(y:Tensor, # Class indices `[n]`
-            c:int, # Number of classes
-            eps:float=0., # Label smoothing: `1 − eps + eps/c` on the class, `eps/c` elsewhere
-            check:DeviceCheck|None=None # Where a bad index is reported; default: at once
-           )->Tensor:
+def soft_one_hot(y:Tensor, # Class indices `[n]`
+                 c:int, # Number of classes
+                 eps:float=0., # Label smoothing: `1 − eps + eps/c` on the class, `eps/c` elsewhere
+                 check:DeviceCheck|None=None # Where a bad index is reported; default: at once
+                )->Tensor:
     "Class indices as probability vectors `[n, c]` (float32), with label smoothing `eps`; an index outside [0, c) is an error."
     _check_indices(y, c, ifnone(check, DeviceCheck(defer=False)))
     d = torch.full((len(y), c), eps / c, device=y.device)   # `scatter_`, not `F.one_hot`, which checks the range on the host
@@ -205,8 +238,10 @@ def fit(self, *args, **kwargs):
 
 # %% ../nbs/02a_losses.ipynb #b2a0c022
 class _SoftCall:
-    "`learn.loss_func` for one call: puts the user's loss back, then computes the soft-target loss."
-    def __init__(self, learn, orig, soft): self.learn, self.orig, self.soft = learn, orig, soft
+    "`learn.loss_func` for one call: puts the user's loss back, then computes the soft-target loss; reads as the user's loss otherwise."
+    def __init__(self, learn, orig, soft): self.learn, self.orig, self.soft, self.__wrapped__ = learn, orig, soft, orig
+    def activation(self, x): return getcallable(self.orig, 'activation')(x)
+    def decodes(self, x): return getcallable(self.orig, 'decodes')(x)
     def __call__(self, pred, *yb):
         self.learn.loss_func = self.orig
         return self.soft(pred, *yb)
@@ -228,9 +263,22 @@ class SoftTargetCallback(Callback):
         if self._soft is None or self._soft.loss_func is not lf: self._soft = SoftTargetLoss(lf)
         return self._soft
 
+# %% ../nbs/02a_losses.ipynb #488a72d5
+def check_fastai_mixers(learn:Learner, # The Learner about to train
+                        who): # The callback asking (or its name), as the message calls it
+    "Raise a `ValueError` naming fastai's `MixUp`/`CutMix` in `learn` and the import order that brings them, during a fit."
+    fa = [c for c in learn.cbs if isinstance(c, MixHandler)]
+    if not fa or not learn.__dict__.get('_fit_exits'): return   # outside a fit (`get_preds`, `validate`) fastai's mixers do nothing
+    who = who if isinstance(who, str) else f"fastaug's {type(who).__name__}"
+    names = ' and '.join(f"fastai's {type(c).__name__} (`{type(c).__module__}.{type(c).__name__}`)" for c in fa)
+    raise ValueError(f"{who} cannot train beside {names}: fastai's mixing callbacks replace `learn.loss_func` with their own during training, "
+                     "so fastaug's targets would not reach your loss. Use fastaug's mixers: put `from fastaug.all import *` after "
+                     "`from fastai.vision.all import *` (then `MixUp` and `CutMix` are fastaug's), or import them from `fastaug.mix`.")
+
 # %% ../nbs/02a_losses.ipynb #b2a0c024
 @patch
 def before_fit(self:SoftTargetCallback):
+    check_fastai_mixers(self.learn, self)
     self._restore()
     on_fit_exit(self.learn, self._restore)
 

@@ -9,7 +9,7 @@ from fastai.basics import *
 from fastai.torch_core import TensorMask, show_image
 from fastai.vision.data import get_grid
 from .core import check_int, check_real, check_prob, check_seed, is_listlike, DeviceGenerators
-from .losses import SoftTargetCallback, SoftTargetLoss, loss_kind, one_hot
+from .losses import SoftTargetCallback, SoftTargetLoss, loss_kind, soft_one_hot
 
 # %% auto #0
 __all__ = ['MixCallback', 'MixUp', 'CutMix', 'CutMixUp', 'RICAP', 'SamplePairing']
@@ -55,18 +55,18 @@ def before_fit(self:MixCallback):
 def before_batch(self:MixCallback):
     self._todo = ()
     if not self._active() or not len(self.yb): return
-    xb, yb = self.xb, self.yb
+    xb, yb, fresh = self.xb, self.yb, _fresh_batches(self.dl)
     if not self._shuffles:   # partners half a batch away are random only in a shuffled batch
         perm = torch.randperm(len(xb[0]), generator=self.gens(xb[0].device), device=xb[0].device)
-        xb, yb = tuple(t[perm] for t in xb), tuple(t[perm] for t in yb)
-    self.learn.xb, self.learn.yb = self._mix(xb, yb, _owned)
+        xb, yb, fresh = tuple(t[perm] for t in xb), tuple(t[perm] for t in yb), True
+    self.learn.xb, self.learn.yb = self._mix(xb, yb, _owned if fresh else _never)
     if self._changes_y and (self._todo or loss_kind(self.learn.loss_func) != 'other'): self.soft_batch()
 
 @patch
 def after_pred(self:MixCallback):
     if self._todo:
         c, ys = self._n_classes(self.pred), list(self.learn.yb)
-        for i in self._todo: ys[i] = self.mix_y(one_hot(ys[i], c, self.label_smoothing, self.soft_loss().check))
+        for i in self._todo: ys[i] = self.mix_y(soft_one_hot(ys[i], c, self.label_smoothing, self.soft_loss().check))
         self.learn.yb, self._todo = tuple(ys), ()
     SoftTargetCallback.after_pred(self)
 
@@ -129,10 +129,10 @@ def _n_classes(self:MixCallback, pred=None, xb=None)->int:
 @patch
 def mix_batch(self:MixCallback, xb:tuple, yb:tuple)->tuple:
     "Mixed copies of the batch (`xb`, `yb`): what training sees, the batch itself untouched."
-    xb, ys = self._mix(tuple(xb), tuple(yb), lambda t: False)
+    xb, ys = self._mix(tuple(xb), tuple(yb), _never)
     if self._todo:
         c, ys = self._n_classes(xb=xb), list(ys)
-        for i in self._todo: ys[i] = self.mix_y(one_hot(ys[i], c, self.label_smoothing))
+        for i in self._todo: ys[i] = self.mix_y(soft_one_hot(ys[i], c, self.label_smoothing))
     self._todo = ()
     return xb, tuple(ys)
 
@@ -288,9 +288,17 @@ def _check_float(xb, name):
         if not t.is_floating_point(): raise TypeError(f"{name} needs floating-point inputs, got {t.dtype} (shape {tuple(t.shape)}); convert images with IntToFloatTensor first")
 
 # %% ../nbs/03_mix.ipynb #078dcb6e
+def _fresh_batches(dl)->bool:
+    "Whether `dl` stacks every batch into new memory: a fastai `DataLoader` with a batch size, or a PyTorch one with its default collation."
+    if isinstance(dl, DataLoader): return dl.bs is not None   # fastai's `bs=None` hands out the stored items as they are
+    if isinstance(dl, torch.utils.data.DataLoader): return dl.batch_sampler is not None and dl.collate_fn is torch.utils.data.default_collate
+    return False
+
 def _owned(t:Tensor)->bool:
     "Whether `t` holds all of its storage, so that changing it in place changes nothing else."
     return not t.requires_grad and t.storage_offset() == 0 and t.untyped_storage().nbytes() == t.numel() * t.element_size()
+
+def _never(t:Tensor)->bool: return False
 
 @patch
 def _scratch(self:MixCallback, a:Tensor)->Tensor:
@@ -442,10 +450,8 @@ def _patch_(t:Tensor, regions, perms, sel, src:Tensor)->Tensor:
 
 # %% ../nbs/03_mix.ipynb #c0ffee0a
 def _refuse_two(cb:MixCallback):
-    "Raise if another mixing callback (fastaug's or fastai's) is in `cb`'s Learner."
-    from fastai.callback.mixup import MixHandler
-    others = [o for o in cb.learn.cbs if o is not cb and isinstance(o, (MixCallback, MixHandler))]
+    "Raise if another of fastaug's mixing callbacks is in `cb`'s Learner (fastai's are refused by `check_fastai_mixers`)."
+    others = [o for o in cb.learn.cbs if o is not cb and isinstance(o, MixCallback)]
     if not others: return
-    names = [f"{type(o).__module__.split('.')[0]}'s {type(o).__name__}" for o in (cb, *others)]
-    raise ValueError(f"{' and '.join(names)} would each mix every batch. Use one mixing callback per Learner: CutMixUp combines MixUp and "
-                     "CutMix. fastai's MixUp/CutMix replace fastaug's when `from fastai.vision.all import *` comes after `from fastaug.all import *`.")
+    names = [f"fastaug's {type(o).__name__}" for o in (cb, *others)]
+    raise ValueError(f"{' and '.join(names)} would each mix every batch. Use one mixing callback per Learner: CutMixUp combines MixUp and CutMix.")

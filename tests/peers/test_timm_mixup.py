@@ -15,7 +15,7 @@ import numpy as np, pytest, torch, torch.nn.functional as F
 from scipy import stats
 from timm.data.mixup import Mixup, one_hot as timm_one_hot, mixup_target, rand_bbox, cutmix_bbox_and_lam
 from fastaug.mix import MixUp, CutMix, CutMixUp
-from fastaug.losses import one_hot
+from fastaug.losses import soft_one_hot
 
 def _partner(bs):
     "fastaug's partner index (what `_partner` in fastaug.mix computes), rebuilt here from its definition."
@@ -26,7 +26,7 @@ def _partner(bs):
 @pytest.mark.parametrize('eps', [0., 0.1, 0.3])
 def test_one_hot_smoothing(eps):
     y, c = torch.tensor([0, 3, 2, 2, 1]), 4
-    torch.testing.assert_close(one_hot(y, c, eps), timm_one_hot(y, c, on_value=1 - eps + eps / c, off_value=eps / c))
+    torch.testing.assert_close(soft_one_hot(y, c, eps), timm_one_hot(y, c, on_value=1 - eps + eps / c, off_value=eps / c))
 
 @pytest.mark.parametrize('eps', [0., 0.1])
 @pytest.mark.parametrize('bs', [2, 6, 7])

@@ -4,11 +4,16 @@ Each row: (case id, thunk, expected exception type, regex the message must match
 `check(result)` asserts the now-correct result. Messages must name the offending value and say what to do.
 """
 import re, warnings
-import pytest, torch, torch.nn as nn
+import pytest, torch, torch.nn as nn, torch.nn.functional as F
+from torch.utils.data import DataLoader as TorchDL
 from fastai.callback.core import Callback
+from fastai.callback.mixup import MixUp as FastaiMixUp, CutMix as FastaiCutMix
+from fastai.data.core import DataLoaders
+from fastai.learner import Learner
 from fastai.losses import CrossEntropyLossFlat, MSELossFlat
 import fastai.callback.progress   # `Learner.no_bar`
 from fastaug.mix import MixUp, CutMix, CutMixUp, RICAP, SamplePairing
+from fastaug.losses import SoftTargetCallback
 from fastaug.test_utils import cls_dls, cls_learner
 
 x = torch.randn(6, 3, 8, 8, generator=torch.Generator().manual_seed(0))
@@ -24,6 +29,40 @@ class ToFloat(Callback):
     "Turns the class indices into floats before mixing, as a careless pipeline does."
     order = 19
     def before_batch(self): self.learn.yb = (self.yb[0].float(),)
+
+class Smooth(SoftTargetCallback):
+    "A soft-target callback other than a mixer (as SoftLabel is one)."
+    order = 15
+    def before_batch(self): self.learn.yb = (F.one_hot(self.y, 3).float() * .9 + .1 / 3,); self.soft_batch()
+
+def _fastai_mixer_then_alone(fa_cls, ours):
+    "fastai's mixer beside a fastaug callback: refused at before_fit, the loss untouched, and fastai's mixer alone then trains on that Learner."
+    learn = cls_learner(dls=cls_dls(c=3), c=3, cbs=[ours, fa_cls()]); lf = learn.loss_func
+    with learn.no_bar(), learn.no_logging():
+        try: learn.fit(1)
+        except ValueError as e: msg = str(e)
+        else: raise AssertionError('not refused')
+        assert learn.loss_func is lf, learn.loss_func
+        learn.remove_cb(ours); learn.fit(1)
+    assert learn.loss_func is lf
+    return msg
+
+def my_ce(pred, targ): return F.cross_entropy(pred, targ)
+def my_ce_yint(pred, targ): return F.cross_entropy(pred, targ)
+my_ce_yint.y_int = True
+def my_ce_red(pred, targ, reduction='mean'): return F.cross_entropy(pred, targ, reduction=reduction)
+my_ce_red.y_int = True
+
+def _stored_batches(cls):
+    "Batches a PyTorch DataLoader hands out as they are stored (batch_size=None): mixed copies, the stored data untouched."
+    g = torch.Generator().manual_seed(0)
+    stored = [(torch.rand(8, 3, 8, 8, generator=g), torch.randint(0, 3, (8,), generator=g)) for _ in range(3)]
+    orig = [x.clone() for x, _ in stored]
+    dls = DataLoaders(TorchDL(stored, batch_size=None, shuffle=True), TorchDL(stored[:1], batch_size=None))
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 3))
+    learn = Learner(dls, model, loss_func=CrossEntropyLossFlat(), cbs=cls(seed=0))
+    with learn.no_bar(), learn.no_logging(): learn.fit(2)
+    return all(torch.equal(x, o) for (x, _), o in zip(stored, orig))
 
 def _mixed_ok(r):
     (xm,), (ym,) = r
@@ -69,10 +108,25 @@ CASES = [
     ('MixUp 2-D integer targets', lambda: MixUp(n_classes=3).mix_batch((x,), (yi[:, None].expand(6, 2),)), ValueError, r'integer targets must be class indices of shape \[bs\], got \(6, 2\)'),
     ('MixUp uint8 images', lambda: MixUp(n_classes=3).mix_batch(((x * 50).byte(),), (yi,)), TypeError, r'floating-point inputs, got torch\.uint8.*IntToFloatTensor'),
     ('CutMix 2-D inputs', lambda: CutMix(n_classes=3).mix_batch((x.flatten(1),), (yi,)), ValueError, r'needs images \[bs, C, H, W\], got an input of shape \(6, 192\)'),
-    ('MixUp with a regression loss on class indices (fit)', lambda: fit1(MixUp(seed=0), loss_func=MSELossFlat()), TypeError, r'takes no class targets.*y_int = True'),
+    ('MixUp with a regression loss on class indices (fit)', lambda: fit1(MixUp(seed=0), loss_func=MSELossFlat()), TypeError, r'cannot tell whether .*MSELoss.* takes class indices.*y_int = True'),
     ('MixUp and CutMix in one Learner', lambda: fit1([MixUp(), CutMix()]), ValueError, r"fastaug's MixUp and fastaug's CutMix would each mix every batch.*CutMixUp"),
-    ("fastaug's and fastai's MixUp in one Learner", lambda: fit1([MixUp(), __import__('fastai.callback.mixup', fromlist=['MixUp']).MixUp()]), ValueError,
-     r"fastaug's MixUp and fastai's MixUp.*import \*"),
+    # TRIAL1 F4: fastai's MixUp/CutMix beside fastaug's callbacks (import order `fastaug.all` then `fastai.vision.all`)
+    ("fastaug's and fastai's MixUp in one Learner", lambda: fit1([MixUp(), FastaiMixUp()]), ValueError,
+     r"fastaug's MixUp cannot train beside fastai's MixUp \(`fastai\.callback\.mixup\.MixUp`\).*`from fastaug\.all import \*` after `from fastai\.vision\.all import \*`"),
+    ("fastai's CutMix beside a soft-target callback: refused, loss untouched, fastai's CutMix alone trains after",
+     lambda: _fastai_mixer_then_alone(FastaiCutMix, Smooth()), None, lambda m: bool(re.search(r"fastaug's Smooth cannot train beside fastai's CutMix.*import \*", m))),
+    ("fastai's MixUp beside fastaug's RICAP: the same", lambda: _fastai_mixer_then_alone(FastaiMixUp, RICAP(seed=0)), None,
+     lambda m: bool(re.search(r"fastaug's RICAP cannot train beside fastai's MixUp", m))),
+    # TRIAL1 F12: a loss of the user's own; following the message's advice works
+    ('MixUp with a custom loss without y_int (fit)', lambda: fit1(MixUp(seed=0), loss_func=my_ce), TypeError,
+     r"cannot tell whether my_ce takes class indices.*set `my_ce\.y_int = True` and let it return one loss per sample for `reduction='none'`"),
+    ('MixUp with a custom loss with y_int, no reduction (fit)', lambda: fit1(MixUp(seed=0), loss_func=my_ce_yint), TypeError, r"my_ce_yint has `y_int = True` but no `reduction`"),
+    ('MixUp with a custom loss with y_int and reduction (fit, correct)', lambda: fit1(MixUp(seed=0), loss_func=my_ce_red), None, lambda learn: learn.loss_func is my_ce_red),
+    # TRIAL1 F14: batches handed out as stored are not mixed in place
+    ('MixUp on stored batches (torch DataLoader(batch_size=None))', lambda: _stored_batches(MixUp), None, lambda same: same is True),
+    ('CutMix on stored batches', lambda: _stored_batches(CutMix), None, lambda same: same is True),
+    ('RICAP on stored batches', lambda: _stored_batches(RICAP), None, lambda same: same is True),
+    ('SamplePairing on stored batches', lambda: _stored_batches(SamplePairing), None, lambda same: same is True),
     ('MixUp on a plain DataLoaders without c (fastai trains: so do we)', lambda: fit1(MixUp(seed=0), dls=cls_dls(c=3, with_c=False)), None,
      lambda learn: isinstance(learn.loss_func, CrossEntropyLossFlat)),
     ('MixUp mix_batch with n_classes (correct)', lambda: MixUp(n_classes=3, seed=0).mix_batch((x,), (yi,)), None, _mixed_ok),
