@@ -11,7 +11,7 @@ import numpy as np, pandas as pd, torch, torch.nn as nn
 __all__ = ['digits_dls', 'pool_cnn', 'EventSpy', 'OOMAbove', 'index_dls', 'IndexLinear', 'noisy_blobs', 'BatchProbe', 'RaiseAt',
            'digits_folds', 'write_png16', 'fit_quiet', 'sampled_from_logits', 'lock_held_elsewhere', 'SizeSpy',
            'halves_dls', 'cls_dls', 'block_dls', 'cls_learner', 'Grab', 'Boom', 'no_host_sync', 'toy_folds',
-           'splitter_folds', 'zipf_multilabel', 'skewed_groups']
+           'splitter_folds', 'zipf_multilabel', 'skewed_groups', 'check_case']
 
 # %% ../nbs/99_test_utils.ipynb #e1a7a001
 # --- tta tests
@@ -302,3 +302,24 @@ def skewed_groups(n:int=200_000, # Rows
     g = rng.choice(n_groups, n, p=sizes / sizes.sum())
     main = rng.choice(n_classes, n_groups, p=p)
     return np.where(rng.random(n) < 0.8, main[g], rng.choice(n_classes, n, p=p)), g
+
+# %% ../nbs/99_test_utils.ipynb #1ead0001
+# --- the bad-input tables (tests/sweep)
+import re, warnings
+
+def check_case(name:str, # The row's id, for the message
+               thunk, # `thunk()` runs the call
+               exc=None, # The exception type it must raise; None: it must succeed
+               expect=None # With `exc`: a regex its message must match; without: `expect(result)` must not return False
+              ):
+    "Run one row of a bad-input table: an error of type `exc` whose message matches `expect`, or a result `expect` accepts."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        if exc is None:
+            assert expect(thunk()) is not False, f"{name}: the result was not accepted"
+            return
+        try: thunk()
+        except exc as e:
+            if not re.search(expect, str(e), re.S): raise AssertionError(f"{name}: message {str(e)!r} does not match {expect!r}") from e
+            return
+    raise AssertionError(f"{name}: no {exc.__name__} was raised")

@@ -7,6 +7,7 @@ Each row: (case id, thunk, expected exception type, regex the message must match
 import atexit, shutil, tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, pytest, torch
+from fastaug.test_utils import check_case
 from PIL import Image
 from fastai.vision.core import PILImage
 from fastaug.data import (image_dls, small_cnn, default_learner, default_fit, load_weights, open_image, PILImageScaled,
@@ -82,10 +83,5 @@ CASES = [
     ("fashion_mnist_arrays split='valid'", lambda: fashion_mnist_arrays('valid'), ValueError, r"split must be one of \['train', 'test'\], got 'valid'"),
 ]
 
-@pytest.mark.parametrize('case,thunk,exc,expect', CASES, ids=[c[0] for c in CASES])
-def test_sweep_data(case, thunk, exc, expect):
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        if exc is None: expect(thunk())
-        else:
-            with pytest.raises(exc, match=expect): thunk()
+@pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
+def test_sweep_data(case): check_case(*case)

@@ -5,6 +5,7 @@ Each row: (case id, thunk, expected exception type, regex the message must match
 """
 import warnings
 import numpy as np, pandas as pd, pytest
+from fastaug.test_utils import check_case
 import scipy.sparse as sp
 from fastaug.folds import (stratified_folds, fold_deviation, add_folds, FoldSplitter, KFoldSplitter,
                            MultilabelStratifiedKFold, fold_report, plot_folds, TRAIN_ONLY)
@@ -178,10 +179,5 @@ CASES = [
     ('F8 fold -2 refused', lambda: FoldSplitter(1)(both.assign(fold=both.fold.replace(-1, -2))), ValueError, r"or -1 for rows that train in every fold.*\(-2, \.\.\.\)"),
 ]
 
-@pytest.mark.parametrize('case,thunk,exc,expect', CASES, ids=[c[0] for c in CASES])
-def test_sweep_folds(case, thunk, exc, expect):
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        if exc is None: expect(thunk())
-        else:
-            with pytest.raises(exc, match=expect): thunk()
+@pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
+def test_sweep_folds(case): check_case(*case)

@@ -5,6 +5,7 @@ Each row: (case id, thunk, expected exception type, regex the message must match
 """
 import re, warnings
 import pytest, torch, torch.nn as nn, torch.nn.functional as F
+from fastaug.test_utils import check_case
 from torch.utils.data import DataLoader as TorchDL
 from fastai.callback.core import Callback
 from fastai.callback.mixup import MixUp as FastaiMixUp, CutMix as FastaiCutMix
@@ -133,11 +134,4 @@ CASES = [
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
-def test_sweep_mix(case):
-    name, thunk, exc, expect = case
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        if exc is None: assert expect(thunk()) is not False
-        else:
-            with pytest.raises(exc) as e: thunk()
-            assert re.search(expect, str(e.value), re.S), f'{name}: {e.value}'
+def test_sweep_mix(case): check_case(*case)

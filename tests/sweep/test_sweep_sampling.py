@@ -5,6 +5,7 @@ Each row: (case id, thunk, expected exception type, regex the message must match
 """
 import re, warnings
 import numpy as np, pandas as pd, pytest
+from fastaug.test_utils import check_case
 from fastaug.sampling import (oversample, undersample, class_weights, item_weights, WeightedTrainDL, balanced_holdout,
                               check_leakage)
 
@@ -54,11 +55,4 @@ CASES = [
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
-def test_sweep_sampling(case):
-    name, thunk, exc, expect = case
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        if exc is None: expect(thunk())
-        else:
-            with pytest.raises(exc) as e: thunk()
-            assert re.search(expect, str(e.value), re.S), f'{name}: {e.value}'
+def test_sweep_sampling(case): check_case(*case)

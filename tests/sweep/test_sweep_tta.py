@@ -6,6 +6,7 @@ Each row: (case id, thunk, expected exception type, regex the message must match
 import re, warnings
 from pathlib import Path
 import pytest, torch, torch.nn as nn
+from fastaug.test_utils import check_case
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner
@@ -89,11 +90,4 @@ CASES = [
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
-def test_sweep_tta(case):
-    name, thunk, exc, expect = case
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        if exc is None: expect(thunk())
-        else:
-            with pytest.raises(exc) as e: thunk()
-            assert re.search(expect, str(e.value), re.S), f'{name}: {e.value}'
+def test_sweep_tta(case): check_case(*case)
