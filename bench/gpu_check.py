@@ -239,22 +239,15 @@ class RepeatDL:
 class StepTimer:
     "Times each training batch from the first `before_batch` to the last `after_batch` (CUDA events; perf_counter on the CPU)."
     def __init__(self, dev): self.dev, self.pairs, self.t0 = dev, [], None
-    def cbs(self):
-        from fastai.callback.core import Callback
-        t = self
-        class _Start(Callback):
-            order, run_valid = -1000, False
-            def before_batch(self): t.start()
-        class _Stop(Callback):
-            order, run_valid = 1000, False
-            def after_batch(self): t.stop()
-        return [_Start(), _Stop()]
-    def start(self):
+    def cbs(self): return window_cbs(self)
+    def open(self):
         if self.dev.type == 'cuda': self.t0 = torch.cuda.Event(enable_timing=True); self.t0.record()
         else: self.t0 = time.perf_counter()
-    def stop(self):
+    def close(self):
+        if self.t0 is None: return
         if self.dev.type == 'cuda': e = torch.cuda.Event(enable_timing=True); e.record(); self.pairs.append((self.t0, e))
         else: self.pairs.append(time.perf_counter() - self.t0)
+        self.t0 = None
     def ms(self):
         if self.dev.type == 'cuda': sync(self.dev); return [a.elapsed_time(b) for a, b in self.pairs]
         return [v * 1e3 for v in self.pairs]

@@ -271,12 +271,11 @@ def _refuse_mixing(learn):
     "Raise if a mixing callback (fastaug's or fastai's) is in `learn`: PLC must see each item's own picture."
     from fastai.callback.mixup import MixHandler
     from fastaug.mix import MixCallback
-    mix = [c for c in learn.cbs if isinstance(c, (MixCallback, MixHandler))]
-    if not mix: return
-    names = ' and '.join(f"{type(c).__module__.split('.')[0]}'s {type(c).__name__}" for c in mix)
-    raise ValueError(f"ProgressiveLabelCorrection cannot train with {names}: it relabels an item by the softmax of its own picture, and a mixed "
-                     "batch holds blends, patches or reordered rows of other pictures, so correct labels would be changed. Correct the labels "
-                     "without mixing, write them with `learn.plc.relabel(df)`, then train with the mixing callback on the corrected labels.")
+    mixers = ' and '.join(f"{type(c).__module__.split('.')[0]}'s {type(c).__name__}" for c in learn.cbs if isinstance(c, (MixCallback, MixHandler)))
+    if mixers: raise ValueError(
+        f"ProgressiveLabelCorrection cannot train with {mixers}: it relabels an item by the softmax of its own picture, and a mixed "
+        "batch holds blends, patches or reordered rows of other pictures, so correct labels would be changed. Correct the labels "
+        "without mixing, write them with `learn.plc.relabel(df)`, then train with the mixing callback on the corrected labels.")
 
 @patch
 def before_fit(self:ProgressiveLabelCorrection):
