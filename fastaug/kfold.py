@@ -21,7 +21,7 @@ from fastcore.meta import delegates
 from fastai.learner import load_learner
 from fastai.torch_core import no_random, num_distrib, rank_distrib
 from .core import bad_rows, check_choice, check_cols, check_int, check_seed, file_keys
-from .folds import add_folds
+from .folds import add_folds, TRAIN_ONLY
 from .data import image_dls, small_cnn, default_learner, default_fit, label_vocab, check_image_files
 from .tta import tta as tta_preds, ensemble_tta
 
@@ -68,24 +68,48 @@ def item_groups(keys, # One key per row (`fastaug.core.file_keys`)
 
 # %% ../nbs/05_kfold.ipynb #d5a10007
 def _given_folds(folds, df)->np.ndarray:
-    "User fold ids (array or column name) as ints 0..k-1, with errors naming the rows that are not."
+    "User fold ids (array or column name) as ints: 0..k-1, and -1 (`TRAIN_ONLY`) for rows that only train; errors name the rows."
     f = df[folds] if isinstance(folds, str) else folds
     f = pd.Series(np.asarray(f, dtype=object) if not isinstance(f, pd.Series) else f.to_numpy(dtype=object))
     if len(f) != len(df): raise ValueError(f"folds has {len(f)} values for {len(df)} rows: give one fold id per row")
     num = pd.to_numeric(f, errors='coerce')
-    bad = (num.isna() | (num != np.round(num)) | (num < 0) | f.map(lambda o: isinstance(o, bool))).to_numpy()
-    if bad.any(): raise bad_rows(bad, f"fold ids must be integers >= 0 (got {f[bad].iloc[0]!r})")
-    f = num.to_numpy().astype(np.int64); ids = sorted(set(f.tolist()))
+    bad = (num.isna() | (num != np.round(num)) | (num < TRAIN_ONLY) | f.map(lambda o: isinstance(o, bool))).to_numpy()
+    if bad.any():
+        e = bad_rows(bad, f"fold ids must be integers >= 0, or -1 for rows that train in every fold (got {f[bad].iloc[0]!r})")
+        raise ValueError(f"{e}; rows without a fold: give them one, or pass folds=None to compute the folds (a `fold` column's -1 rows are kept)") if num.isna().any() else e
+    return _check_ids(num.to_numpy().astype(np.int64))
+
+def _check_ids(f)->np.ndarray:
+    "`f` when its validation folds are 0..k-1 with k >= 2 (rows at -1 aside)."
+    ids = sorted(set(f[f != TRAIN_ONLY].tolist()))
+    if not ids: raise ValueError("every row is at fold -1 (training only): a k-fold run needs rows to validate; give them fold ids 0..k-1")
     if ids != list(range(len(ids))): raise ValueError(f"folds must use every id 0..{max(ids)}; got ids {ids}")
     if len(ids) < 2: raise ValueError("folds has a single fold id: a k-fold run needs at least 2 folds")
     return f
 
 def _one_fold_per_group(f, grp, item_key):
-    "Refuse fold ids that put one group (the same image, or a user group) in two folds."
+    "Refuse fold ids that put one group (the same image, or a user group) in two folds, or at -1 and in a fold."
     if grp is None: return
+    mixed = pd.Series(f == TRAIN_ONLY).groupby(grp).transform('nunique').to_numpy() > 1
+    if mixed.any():
+        e = bad_rows(mixed, f"rows of the same image (by {item_key}) or group are at fold -1 (training in every fold, e.g. pseudo-labels) and in a validation fold")
+        raise ValueError(f"{e}: a model would be scored on an image it trained on; drop the fold -1 copies, or put the whole group at fold -1")
     n = pd.Series(f).groupby(grp).transform('nunique').to_numpy()
     if (n > 1).any(): raise bad_rows(n > 1, f"rows of the same image (by {item_key}) or group are in different folds, so one would "
                                             f"train and the other validate; give them one fold")
+
+# %% ../nbs/05_kfold.ipynb #d1b00002
+def _dealt_folds(df, n_splits, label_col, label_delim, grp, item_key, seed)->np.ndarray:
+    "`add_folds` fold ids, groups kept whole; rows at -1 in an existing `fold` column stay there (training only)."
+    f = np.zeros(len(df), np.int64)
+    if 'fold' in df: f[pd.to_numeric(df['fold'], errors='coerce').eq(TRAIN_ONLY).to_numpy(bool)] = TRAIN_ONLY
+    _one_fold_per_group(f, grp, item_key)
+    rows = np.flatnonzero(f != TRAIN_ONLY)
+    if not len(rows): raise ValueError("every row is at fold -1 (training only) in column 'fold': a k-fold run needs rows to validate")
+    sub, g = df[[label_col]].iloc[rows], None
+    if grp is not None: sub, g = sub.assign(_fastaug_group=grp[rows]), '_fastaug_group'
+    f[rows] = add_folds(sub, n_splits, label_col, label_delim, g, seed=seed, fold_col='_fastaug_fold')['_fastaug_fold'].to_numpy()
+    return f
 
 # %% ../nbs/05_kfold.ipynb #bed08845
 def _atomic_write(path:Path, write):
@@ -138,7 +162,7 @@ def _clear_run(out_dir:Path):
 def prepare_run(df:pd.DataFrame, # Items: one row each, with `item_col` and `label_col`
                 n_splits:int=5, # Number of folds (ignored when `folds` are given)
                 out_dir='kfold', # The run folder (hold `run_lock(out_dir)` while preparing)
-                folds=None, # Fold ids (array or column name); default `add_folds`
+                folds=None, # Fold ids (array or column name), -1 for rows that only train; default `add_folds` (keeping a `fold` column's -1 rows)
                 seed:int|None=None, # Seed of folds and training; None: drawn once and kept in the manifest
                 resume:bool=True, # Keep finished folds of the same run; False: start over
                 item_col='path', # Item column
@@ -155,12 +179,9 @@ def prepare_run(df:pd.DataFrame, # Items: one row each, with `item_col` and `lab
     if not resume and rank_distrib() == 0: _clear_run(out_dir)
     if seed is None and num_distrib() > 1: raise ValueError("pass seed= when training distributed: every process must use the same folds")
     if seed is None: seed = _read_json(out_dir/'manifest.json')['seed'] if (out_dir/'manifest.json').exists() else int(np.random.default_rng().integers(2**31))
-    work, g = df.copy(), '_fastaug_group'
+    work = df.copy()
     grp = item_groups(file_keys(df[item_col], by=item_key), None if group_col is None else df[group_col])
-    if folds is None:
-        if grp is not None: work[g] = grp
-        work = add_folds(work, check_int(n_splits, 'n_splits', 2), label_col, label_delim, g if grp is not None else None, seed=seed, fold_col='fold')
-        work = work.drop(columns=[g], errors='ignore')
+    if folds is None: work['fold'] = _dealt_folds(df, check_int(n_splits, 'n_splits', 2), label_col, label_delim, grp, item_key, seed)
     else:
         work['fold'] = _given_folds(folds, df); n_splits = int(work['fold'].max()) + 1
         _one_fold_per_group(work['fold'].to_numpy(), grp, item_key)
@@ -473,10 +494,10 @@ def calibration_error(probs, targets, multi:bool=False, n_bins:int=15)->float:
 @dataclass
 class KFoldResult:
     "Out-of-fold predictions, scores, model paths and calibration of a k-fold run."
-    oof:pd.DataFrame # item, label, fold, then one probability column per class (rows in the input's order)
-    scores:pd.DataFrame # One row per fold and a last row `oof` (all items, out-of-fold)
+    oof:pd.DataFrame # item, label, fold, then one probability column per class: the validated rows, in the input's order
+    scores:pd.DataFrame # One row per fold and a last row `oof` (every validated item, out-of-fold)
     model_paths:list # Exported Learner of each fold (`load_learner`)
-    folds:np.ndarray # Fold of each item
+    folds:np.ndarray # Fold of each OOF row
     vocab:list # Classes, in the order of the probability columns
     out_dir:Path|None = None # The run folder
     multi:bool = False # Multi-label run
@@ -543,6 +564,8 @@ def _assemble(out_dir:Path, calibrated:bool=True)->KFoldResult:
     probs = np.full((len(items), len(vocab)), np.nan, np.float32)
     for i in range(k):
         with np.load(out_dir/f'fold{i}'/'oof.npz') as d: probs[d['rows']] = d['probs']
+    val = items['fold'].to_numpy() != TRAIN_ONLY                     # rows at -1 trained in every fold: no OOF prediction
+    probs, items = probs[val], items[val]
     if np.isnan(probs[:, 0]).any(): raise IncompleteRunError(out_dir, note=f"{np.isnan(probs[:, 0]).sum()} items have no out-of-fold prediction")
     oof = pd.concat([items[['item', 'label', 'fold']], pd.DataFrame(probs, index=items.index, columns=vocab)], axis=1)
     scores = pd.DataFrame([_read_json(out_dir/f'fold{i}'/'done.json')['scores'] for i in range(k)], index=pd.Index(list(range(k)), name='fold'))
