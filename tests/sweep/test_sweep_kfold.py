@@ -9,6 +9,7 @@ Each row: (case id, thunk, expected exception type, regex the message must match
 import atexit, functools, random, shutil, tempfile, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, pytest, torch
+from fastaug.test_utils import check_case
 from fastaug.kfold import (kfold_fit, merge_kfold, ensemble_predict, seeded, prepare_run, run_lock, score_probs, KFoldResult,
                            RunLockedError, IncompleteRunError, fold_state)
 from fastaug.data import digits_df, image_dls
@@ -236,10 +237,5 @@ CASES = [
                                                                                  seed=0, group_col='g'), ValueError, r'are at fold -1 .* \[7, 40\]'),
 ]
 
-@pytest.mark.parametrize('case,thunk,exc,expect', CASES, ids=[c[0] for c in CASES])
-def test_sweep_kfold(case, thunk, exc, expect):
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        if exc is None: expect(thunk())
-        else:
-            with pytest.raises(exc, match=expect): thunk()
+@pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
+def test_sweep_kfold(case): check_case(*case)
