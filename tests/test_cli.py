@@ -1,11 +1,11 @@
 "The installed `fastaug` console script, run as a user runs it."
-import subprocess, sys
+import json, re, shutil, subprocess, sys
 from pathlib import Path
-import pandas as pd
+import pandas as pd, pytest
 
 def _run(*args, cwd):
     exe = Path(sys.executable).parent/'fastaug'   # the console script installed beside this interpreter
-    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=1500)
+    return subprocess.run([str(exe), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=1500)
 
 def test_folds_demo(tmp_path):
     "`fastaug folds --demo`: the fold report of the digits."
@@ -16,19 +16,54 @@ def test_folds_demo(tmp_path):
     assert (tmp_path/'fastaug-demo'/'folds.png').exists()
     assert 'worst label-share deviation' in r.stdout
 
-def test_bad_input_is_one_line(tmp_path):
-    r = _run('folds', 'missing.csv', cwd=tmp_path)
+@pytest.mark.parametrize('args, line', [
+    (['folds', 'missing.csv'], 'fastaug: error: no such file: missing.csv'),
+    (['kfold', '.', '--out', 'run', '--size', '0'], "fastaug kfold: error: argument --size: must be an integer >= 1, got '0' (see fastaug kfold -h)"),
+    (['kfold', '.', '--out', 'run', '--lr', '-1'], "fastaug kfold: error: argument --lr: must be a number > 0, got '-1' (see fastaug kfold -h)"),
+])
+def test_bad_input_is_one_line(tmp_path, args, line):
+    "A refused option: one line on stderr, exit code 2, no traceback, nothing written."
+    r = _run(*args, cwd=tmp_path)
     assert r.returncode == 2
-    assert r.stderr.strip().splitlines() == ['fastaug: error: no such file: missing.csv']
-    assert 'Traceback' not in r.stderr
+    assert r.stderr.strip().splitlines() == [line]
+    assert list(tmp_path.iterdir()) == []
 
-def test_kfold_demo(tmp_path):
-    "The README's main job: 5-fold CV of the digits with MixUp and TTA, OOF accuracy well above 90%."
-    r = _run('kfold', '--demo', cwd=tmp_path)
+@pytest.fixture(scope='module')
+def demo(tmp_path_factory):
+    "The README's main job, run once: `fastaug kfold --demo`."
+    cwd = tmp_path_factory.mktemp('demo')
+    return cwd, _run('kfold', '--demo', cwd=cwd)
+
+def test_kfold_demo(demo):
+    "5-fold CV of the digits with 30 planted wrong labels; the audit finds them, calibration lowers the log-loss, the report is written."
+    cwd, r = demo
     assert r.returncode == 0, r.stderr[-3000:]
-    out = tmp_path/'fastaug-demo'
-    for f in ['folds.csv', 'oof.csv', 'scores.json', 'folds.png', 'confusion.png', 'curves.png']: assert (out/f).exists(), f
-    import json
-    acc = json.loads((out/'scores.json').read_text())['oof']['accuracy']
-    assert acc > 0.9, acc
-    assert f'OOF accuracy: {acc:.4f}' in r.stdout
+    out = cwd/'fastaug-demo'
+    for f in ['folds.csv', 'oof.csv', 'scores.json', 'calibration.json', 'folds.png', 'confusion.png', 'curves.png', 'reliability.png',
+              'planted.csv', 'label_issues.csv', 'near_duplicates.csv', 'report.html']: assert (out/f).exists(), f
+    s = json.loads((out/'scores.json').read_text())['oof']
+    assert s['accuracy'] > 0.9, s
+    assert f"OOF accuracy: {s['accuracy']:.4f} over 1797 items" in r.stdout
+    last = r.stdout.strip().splitlines()[-3:]
+    m = re.fullmatch(r"planted 30 wrong labels \(fastaug-demo/planted\.csv\): the audit found (\d+) of them among its (\d+) suspects "
+                     r"\(fastaug-demo/label_issues\.csv\)", last[0])
+    assert m and int(m[1]) >= 24 and int(m[2]) <= 120, last[0]     # most planted labels found, among few suspects
+    planted, issues = pd.read_csv(out/'planted.csv'), pd.read_csv(out/'label_issues.csv', index_col=0)
+    assert int(m[1]) == planted.row.isin(issues.index).sum()
+    m = re.fullmatch(r"calibrated OOF log-loss: ([\d.]+) \(([\d.]+) before; fastaug-demo/calibration\.json\)", last[1])
+    assert m and float(m[1]) <= float(m[2]) and abs(float(m[1]) - s['log_loss_calibrated']) < 1e-4, last[1]
+    assert last[2] == 'report: fastaug-demo/report.html'
+
+def test_demo_run_commands(demo, tmp_path):
+    "`predict` on the demo's run folder, and a corrupt image given to `predict`: one line, no traceback (the notebook runs `audit` and `report`)."
+    cwd, r = demo
+    assert r.returncode == 0
+    digits = pd.read_csv(cwd/'fastaug-demo'/'folds.csv').item.iloc[:4].tolist()
+    p = _run('predict', 'fastaug-demo', *digits, '--out', tmp_path/'preds.csv', cwd=cwd)
+    assert p.returncode == 0, p.stderr
+    assert len(pd.read_csv(tmp_path/'preds.csv')) == 4 and 'calibrated' in p.stdout
+    (tmp_path/'broken.jpg').write_bytes(b'\xff\xd8 not a jpeg')
+    p = _run('predict', 'fastaug-demo', tmp_path/'broken.jpg', '--out', tmp_path/'bad.csv', cwd=cwd)
+    assert p.returncode == 2 and 'Traceback' not in p.stderr
+    assert p.stderr.strip().splitlines() == [f'fastaug: error: cannot read image {tmp_path/"broken.jpg"}; fix or remove it, or pass --skip-bad']
+    assert not (tmp_path/'bad.csv').exists()

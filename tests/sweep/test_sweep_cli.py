@@ -1,0 +1,214 @@
+"""The bad-input sweep's command lines (`../shared/findings/bad-input-sweep.md`: 88 command lines; issue 12, items 12, 17, 21).
+
+Every command-line failure is one line on stderr, exit code 2, and leaves nothing half-written. Each row of `CASES` is
+(case id, argv, regex the one line must match); `{d}` in argv is the fixtures' folder. Bad options must be refused before
+anything trains: a spy on `Learner.fit` checks that no row reaches training. `main` runs in this process (fast); the
+installed console script is checked end to end in `tests/test_cli.py`.
+"""
+import contextlib, errno, io, json, os, re, shutil, warnings
+from pathlib import Path
+import numpy as np, pandas as pd, pytest
+from PIL import Image
+from fastai.learner import Learner
+from fastaug.cli import main
+
+SMALL = ['--n-splits', '3', '--epochs', '1', '--size', '8', '--bs', '8', '--cpu']
+
+def _write_fixtures(d:Path):
+    "Tiny image folders and CSVs: good, broken, and the shapes of the sweep's bad inputs."
+    rng = np.random.default_rng(0); rows = []
+    for c, level in [('dark', 40), ('mid', 128), ('light', 215)]:
+        (d/'imgs'/c).mkdir(parents=True)
+        for i in range(12):
+            Image.fromarray(np.clip(rng.normal(level, 20, (8, 8)), 0, 255).astype(np.uint8)).save(d/'imgs'/c/f'{i}.png')
+            rows.append((f'imgs/{c}/{i}.png', c))
+    items = pd.DataFrame(rows, columns=['path', 'label']); items.to_csv(d/'items.csv', index=False)
+    shutil.copytree(d/'imgs'/'dark', d/'bad'/'a'); shutil.copytree(d/'imgs'/'light', d/'bad'/'b'); (d/'bad'/'a'/'broken.png').write_bytes(b'not a png')
+    (d/'bad1'/'a').mkdir(parents=True); (d/'bad1'/'a'/'broken.png').write_bytes(b'not a png'); shutil.copytree(d/'imgs'/'dark', d/'bad1'/'b')
+    (d/'empty').mkdir(); (d/'holes'/'a').mkdir(parents=True); (d/'holes'/'b').mkdir(); shutil.copy(d/'imgs/dark/0.png', d/'holes/a/x.png')
+    (d/'deep'/'a'/'2019').mkdir(parents=True); shutil.copy(d/'imgs/dark/0.png', d/'deep/a/2019/x.png'); shutil.copytree(d/'imgs/mid', d/'deep/b')
+    tags = [' '.join(sorted({t for t in rng.choice(list('abcdefgh'), rng.integers(1, 4))})) for _ in range(36)]
+    items.assign(label=tags).to_csv(d/'tags.csv', index=False)               # multi-label strings, --label-delim forgotten
+    items.assign(label='dark').to_csv(d/'one_class.csv', index=False)
+    items.assign(label=items.label.where(np.arange(36) != 4)).to_csv(d/'nan_label.csv', index=False)
+    items.assign(path=items.path.where(np.arange(36) != 5, 'imgs/dark/nope.png')).to_csv(d/'missing_img.csv', index=False)
+    items.iloc[:0].to_csv(d/'no_rows.csv', index=False)
+    (d/'not_a_csv.csv').write_text('path,label\nx.png,a,b,c\n')
+    (d/'a_file').write_text('x')
+    (d/'new').mkdir(); shutil.copy(d/'imgs/dark/0.png', d/'new/ok.png'); (d/'new'/'broken.jpg').write_bytes(b'\xff\xd8 truncated')
+
+@pytest.fixture(scope='module')
+def d(tmp_path_factory):
+    "The fixtures, and one finished 3-fold run (`run`), a run missing fold 1 (`partial`) and one with a damaged fold (`damaged`)."
+    d = tmp_path_factory.mktemp('cli'); _write_fixtures(d)
+    _main(['kfold', str(d/'imgs'), '--out', str(d/'run'), *SMALL])
+    for i in (0, 2): _main(['kfold', str(d/'imgs'), '--out', str(d/'partial'), '--fold', str(i), *SMALL])
+    shutil.copytree(d/'run', d/'damaged'); (d/'damaged'/'models'/'fold1.pkl').write_bytes(b'truncated')
+    return d
+
+def _main(argv):
+    "Run `main(argv)` in this process: (exit code, stdout, stderr lines)."
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        try: main(argv); code = 0
+        except SystemExit as e: code = e.code
+    return code, out.getvalue(), err.getvalue().strip().splitlines()
+
+@pytest.fixture
+def no_training(monkeypatch):
+    "Fail the case if anything reaches `Learner.fit`."
+    calls = []
+    monkeypatch.setattr(Learner, 'fit', lambda self, *a, **k: calls.append(1) or (_ for _ in ()).throw(AssertionError('trained')))
+    return calls
+
+CASES = [
+    # --- numbers that used to train, or crash after training started (sweep: --size 0, --lr -1, --epochs 0 ran; --bs 0)
+    ('kfold --size 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--size', '0'], r"argument --size: must be an integer >= 1, got '0'"),
+    ('kfold --size 1.5', ['kfold', '{d}/imgs', '--out', '{d}/x', '--size', '1.5'], r"argument --size: must be an integer >= 1, got '1.5'"),
+    ('kfold --lr -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', '-1'], r"argument --lr: must be a number > 0, got '-1'"),
+    ('kfold --lr 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', '0'], r"argument --lr: must be a number > 0, got '0'"),
+    ('kfold --lr nan', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', 'nan'], r"argument --lr: must be a number > 0, got 'nan'"),
+    ('kfold --lr inf', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', 'inf'], r"argument --lr: must be a number > 0, got 'inf'"),
+    ('kfold --epochs 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--epochs', '0'], r"argument --epochs: must be an integer >= 1, got '0'"),
+    ('kfold --bs 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--bs', '0'], r"argument --bs: must be an integer >= 1, got '0'"),
+    ('kfold --threads 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--threads', '0'], r"argument --threads: must be an integer >= 1, got '0'"),
+    ('kfold --workers -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--workers', '-1'], r"argument --workers: must be an integer >= 0"),
+    ('kfold --n-splits 1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--n-splits', '1'], r"argument --n-splits: must be an integer >= 2, got '1'"),
+    ('kfold --seed -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--seed', '-1'], r"argument --seed: must be an integer >= 0, got '-1'"),
+    ('kfold --fold -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--fold', '-1'], r"argument --fold: must be an integer >= 0"),
+    ('kfold --fold 3 of 3', ['kfold', '{d}/imgs', '--out', '{d}/x', '--fold', '3', '--n-splits', '3'], r"--fold 3 is out of range 0\.\.2 \(--n-splits 3\)"),
+    # --- names checked before training (sweep: --arch bogus crashed in timm; --tta bogus was found after fold 0 trained)
+    ('kfold --arch bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--arch', 'bogus'], r"unknown --arch 'bogus': use 'small', a fastai/torchvision model"),
+    ('kfold --arch timm:bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--arch', 'timm:bogus'], r"unknown --arch 'timm:bogus'"),
+    ('kfold --tta bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--tta', 'bogus'], r"--tta 'bogus' is not a set of views; use auto, none, flip"),
+    ('kfold --mix bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--mix', 'bogus'], r"argument --mix: invalid choice: 'bogus'"),
+    ('kfold --aug bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--aug', 'bogus'], r"argument --aug: invalid choice: 'bogus'"),
+    ('kfold --label-delim empty', ['kfold', '{d}/imgs', '--out', '{d}/x', '--label-delim='], r"argument --label-delim: must not be empty"),
+    ('kfold --pretrained-weights missing', ['kfold', '{d}/imgs', '--out', '{d}/x', '--pretrained-weights', '{d}/nope.pth'], r"--pretrained-weights .*nope\.pth: no such file"),
+    # --- outputs (sweep: --out naming a file)
+    ('kfold --out a file', ['kfold', '{d}/imgs', '--out', '{d}/a_file'], r"--out .*a_file is a file; give a folder for the run's files"),
+    ('kfold --out under a file', ['kfold', '{d}/imgs', '--out', '{d}/a_file/run'], r"--out .*a_file/run: .*a_file is a file, not a folder"),
+    ('predict --out a folder', ['predict', '{d}/run', '{d}/new/ok.png', '--out', '{d}/imgs'], r"--out .*imgs is a folder; give a file name"),
+    ('folds --out a folder', ['folds', '{d}/items.csv', '--out', '{d}/imgs'], r"--out .*imgs is a folder; give a file name"),
+    # --- what to train on
+    ('kfold no DATA', ['kfold', '--out', '{d}/x'], r"missing DATA \(a folder of class folders, or a CSV\), or use --demo"),
+    ('kfold DATA and --demo', ['kfold', '{d}/imgs', '--demo'], r"give either DATA or --demo, not both"),
+    ('kfold no --out', ['kfold', '{d}/imgs'], r"missing --out DIR"),
+    ('kfold DATA missing', ['kfold', '{d}/nope', '--out', '{d}/x'], r"no such file or folder: .*nope"),
+    ('kfold folder without classes', ['kfold', '{d}/empty', '--out', '{d}/x'], r"has no class folders \(expected .*empty/<class>/<image>\)"),
+    ('kfold empty class folder', ['kfold', '{d}/holes', '--out', '{d}/x'], r"class folder .*holes/b has no images"),
+    ('kfold image below its class folder', ['kfold', '{d}/deep', '--out', '{d}/x'], r"deep/a/2019/x\.png is in a subfolder of its class folder"),
+    ('kfold corrupt image', ['kfold', '{d}/bad', '--out', '{d}/x'], r"cannot read image .*bad/a/broken\.png; fix or remove it, or pass --skip-bad"),
+    ('kfold --skip-bad leaving one class', ['kfold', '{d}/bad1', '--out', '{d}/x', '--skip-bad'], r"only 1 class \('b'\); a classifier needs 2 or more"),
+    ('kfold --group-col on a folder', ['kfold', '{d}/imgs', '--out', '{d}/x', '--group-col', 'patient'], r"--group-col needs a CSV"),
+    ('kfold CSV without the label column', ['kfold', '{d}/items.csv', '--out', '{d}/x', '--label-col', 'species'], r"has no column 'species' \(--label-col\); its columns: path, label"),
+    ('kfold CSV without the group column', ['kfold', '{d}/items.csv', '--out', '{d}/x', '--group-col', 'patient'], r"has no column 'patient' \(--group-col\)"),
+    ('kfold CSV with an empty label', ['kfold', '{d}/nan_label.csv', '--out', '{d}/x'], r"empty 'label' on line\(s\) 6$"),
+    ('kfold CSV naming a missing image', ['kfold', '{d}/missing_img.csv', '--out', '{d}/x'], r"no such image: .*imgs/dark/nope\.png; fix the paths .* or pass --skip-bad"),
+    ('kfold CSV without rows', ['kfold', '{d}/no_rows.csv', '--out', '{d}/x'], r"no_rows\.csv has no rows"),
+    ('kfold CSV not a CSV', ['kfold', '{d}/not_a_csv.csv', '--out', '{d}/x'], r"cannot read .*not_a_csv\.csv as CSV"),
+    ('kfold one class', ['kfold', '{d}/one_class.csv', '--out', '{d}/x'], r"only 1 class \('dark'\); a classifier needs 2 or more"),
+    # --- a forgotten --label-delim (sweep: 1,589 classes made silently)
+    ('kfold --label-delim forgotten', ['kfold', '{d}/tags.csv', '--out', '{d}/x'], r"distinct labels, \d+% of the rows holding ' ', made of only 8 parts: multi-label\? pass --label-delim ' ', or --single-label"),
+    ('folds --label-delim forgotten', ['folds', '{d}/tags.csv', '--out', '{d}/f.csv'], r"made of only 8 parts: multi-label\? pass --label-delim ' '"),
+    # --- a run folder in other hands (sweep: resume=False told to a command-line user; issue 12 item 12)
+    ('kfold rerun with other arguments', ['kfold', '{d}/imgs', '--out', '{d}/run', *SMALL, '--seed', '1'], r"holds a k-fold run with other arguments \(folds changed; seed: 0 -> 1\); use another --out, or start over with --no-resume$"),
+    # --- predict (sweep: tracebacks of 13-74 lines on a bad image)
+    ('predict a corrupt image', ['predict', '{d}/run', '{d}/new', '--out', '{d}/p.csv'], r"cannot read image .*new/broken\.jpg; fix or remove it, or pass --skip-bad"),
+    ('predict a missing image', ['predict', '{d}/run', '{d}/new/nope.png', '--out', '{d}/p.csv'], r"no such file or folder: .*new/nope\.png"),
+    ('predict not a run folder', ['predict', '{d}/imgs', '{d}/new/ok.png', '--out', '{d}/p.csv'], r"imgs is not a k-fold run folder \(no manifest\.json\); give the --out folder of `fastaug kfold`"),
+    ('predict run folder missing', ['predict', '{d}/nope', '{d}/new/ok.png', '--out', '{d}/p.csv'], r"no such run folder: .*nope"),
+    ('predict --tta bogus', ['predict', '{d}/run', '{d}/new/ok.png', '--out', '{d}/p.csv', '--tta', 'bogus'], r"--tta 'bogus' is not a set of views"),
+    ('predict --merge bogus', ['predict', '{d}/run', '{d}/new/ok.png', '--out', '{d}/p.csv', '--merge', 'bogus'], r"--merge 'bogus' is not a merge; use mean, gmean"),
+    ('predict a run missing a fold', ['predict', '{d}/partial', '{d}/new/ok.png', '--out', '{d}/p.csv'], r"fold\(s\) \[1\] not finished: run them \(--fold\) or merge their folders"),
+    ('predict a damaged fold', ['predict', '{d}/damaged', '{d}/new/ok.png', '--out', '{d}/p.csv'], r"fold 1 is damaged \(models/fold1\.pkl has 9 bytes"),
+    # --- merge, audit, report on what is not a (finished) run
+    ('merge not run folders', ['merge', '{d}/imgs', '--out', '{d}/m'], r"imgs is not a k-fold run folder"),
+    ('merge an incomplete set', ['merge', '{d}/partial', '--out', '{d}/m'], r"fold\(s\) \[1\] not finished"),
+    ('audit not a run folder', ['audit', '{d}/imgs'], r"imgs is not a k-fold run folder"),
+    ('report not a run folder', ['report', '{d}/imgs'], r"imgs is not a k-fold run folder"),
+    ('report a run missing a fold', ['report', '{d}/partial'], r"fold\(s\) \[1\] not finished"),
+    # --- the parser itself
+    ('no command', [], r"the following arguments are required: COMMAND"),
+    ('unknown command', ['train'], r"argument COMMAND: invalid choice: 'train'"),
+    ('unknown option', ['kfold', '{d}/imgs', '--out', '{d}/x', '--bogus', '3'], r"unrecognized arguments: --bogus 3"),
+    ('folds missing CSV', ['folds', '{d}/nope.csv'], r"no such file: .*nope\.csv"),
+    ('folds --n-splits 1', ['folds', '{d}/items.csv', '--n-splits', '1'], r"argument --n-splits: must be an integer >= 2"),
+]
+
+def _fmt(argv, d): return [a.format(d=d) for a in argv]
+
+@pytest.mark.parametrize('case, argv, pattern', CASES, ids=[c[0] for c in CASES])
+def test_one_line_exit_2(case, argv, pattern, d, no_training):
+    before = sorted(p.name for p in d.iterdir())
+    code, out, err = _main(_fmt(argv, d))
+    assert code == 2, (code, out, err)
+    assert len(err) == 1, err
+    assert re.match(r'fastaug( \w+)?: error: ', err[0]) and re.search(pattern, err[0]), err[0]
+    assert sorted(p.name for p in d.iterdir()) == before      # nothing created (run folders, CSVs, temporary files)
+    assert not no_training                                     # refused before any training
+
+def test_locked_run_folder(d, tmp_path):
+    "Two runs into one folder (issue 12, item 12): the second gets one line naming the holder; the holder's folder stays."
+    from fastaug.test_utils import lock_held_elsewhere
+    out = tmp_path/'run'
+    with lock_held_elsewhere(out) as pid:
+        code, _, err = _main(['kfold', str(d/'imgs'), '--out', str(out), *SMALL])
+    assert code == 2 and len(err) == 1 and re.search(rf"is in use by another k-fold run \(pid {pid} .*use another output folder", err[0]), err
+    assert out.exists()
+
+def test_disk_full_while_saving_a_model(d, tmp_path, monkeypatch):
+    "A full disk says so (sweep: it never said 'no space'); the new run folder does not stay behind half-written."
+    def full(self, fname='export.pkl', **kw):   # what PyTorch's writer raises when the disk fills up
+        raise RuntimeError('[enforce fail at inline_container.cc:672] . unexpected pos 159296 vs 159192')
+    monkeypatch.setattr(Learner, 'export', full)
+    code, _, err = _main(['kfold', str(d/'imgs'), '--out', str(tmp_path/'run'), *SMALL])
+    assert code == 2 and len(err) == 1 and re.search(r"no space left on the device of .*run \([\d,]+ [KM]B free\); free some space or choose another --out", err[0]), err
+    assert not (tmp_path/'run').exists()
+
+def test_disk_full_while_writing_a_csv(d, tmp_path, monkeypatch):
+    def full(self, *a, **k): raise OSError(errno.ENOSPC, 'No space left on device')
+    monkeypatch.setattr(pd.DataFrame, 'to_csv', full)
+    code, _, err = _main(['folds', str(d/'items.csv'), '--out', str(tmp_path/'sub'/'f.csv')])
+    assert code == 2 and len(err) == 1 and 'no space left on the device of' in err[0], err
+    assert list(tmp_path.iterdir()) == []          # neither the CSV, nor its temporary file, nor the folder made for it
+
+def test_interrupted_run_leaves_no_folder(d, tmp_path, monkeypatch):
+    "Ctrl-C in fold 0: exit 130, and the run folder the command created is gone (no fold finished)."
+    monkeypatch.setattr(Learner, 'fit', lambda self, *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    code, _, err = _main(['kfold', str(d/'imgs'), '--out', str(tmp_path/'run'), *SMALL])
+    assert code == 130 and err == ['fastaug: interrupted']
+    assert not (tmp_path/'run').exists()
+
+def test_failure_after_a_fold_keeps_it(d, tmp_path, monkeypatch):
+    "A failure in fold 1 keeps fold 0 (the same command resumes), and says what failed in one line."
+    fit, n = Learner.fit, []
+    def fit_then_fail(self, *a, **k):
+        n.append(1)
+        if len(n) > 1: raise RuntimeError('CUDA error: an illegal memory access was encountered\nmore detail')
+        return fit(self, *a, **k)
+    monkeypatch.setattr(Learner, 'fit', fit_then_fail)
+    code, _, err = _main(['kfold', str(d/'imgs'), '--out', str(tmp_path/'run'), *SMALL])
+    assert code == 2 and len(err) == 1 and re.search(r"RuntimeError: CUDA error: an illegal memory access was encountered \(unexpected; FASTAUG_TRACEBACK=1 shows where it came from\)$", err[0]), err
+    assert (tmp_path/'run'/'fold0'/'done.json').exists() and not (tmp_path/'run'/'fold1').exists()
+
+def test_skip_bad(d, tmp_path):
+    "--skip-bad trains on the readable images and names the skipped one in one warning line."
+    code, out, err = _main(['kfold', str(d/'bad'), '--out', str(tmp_path/'run'), '--skip-bad', *SMALL])
+    assert code == 0, err
+    assert len(pd.read_csv(tmp_path/'run'/'oof.csv')) == 24
+    assert any(re.match(r"fastaug: warning: skipped 1 missing or unreadable image\(s\): .*broken\.png$", l) for l in err), err
+
+def test_single_label_override(d, tmp_path, monkeypatch):
+    "--single-label accepts labels that look delimited (no training needed to see it: the refusal is gone)."
+    monkeypatch.setattr('fastaug.cli._train', lambda a, df, out: (_ for _ in ()).throw(ValueError(f'reached training with {df.label.nunique()} classes')))
+    code, _, err = _main(['kfold', str(d/'tags.csv'), '--out', str(tmp_path/'run'), '--single-label'])
+    assert code == 2 and re.search(r'reached training with \d+ classes', err[0]), err
+
+def test_multi_label_summary(d, tmp_path):
+    "Issue 12, item 17: a multi-label run prints micro/macro F1 and mAP beside accuracy_multi."
+    code, out, err = _main(['kfold', str(d/'tags.csv'), '--out', str(tmp_path/'run'), '--label-delim', ' ', *SMALL])
+    assert code == 0, err
+    s = json.loads((tmp_path/'run'/'scores.json').read_text())['oof']
+    assert f"OOF accuracy_multi: {s['accuracy_multi']:.4f}, micro-F1 {s['f1_micro']:.4f}, macro-F1 {s['f1_macro']:.4f}, mAP {s['map']:.4f} over 36 items" in out
