@@ -226,6 +226,8 @@ def cls_learner(dls=None, c=4, loss_func=None, cbs=None, **kwargs):
     model = nn.Sequential(nn.Conv2d(ch, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, c))
     return Learner(dls, model, loss_func=loss_func if loss_func is not None else CrossEntropyLossFlat(), cbs=cbs, **kwargs)
 
+# %% ../nbs/99_test_utils.ipynb #b0b0b002
+# --- mix and losses tests: callbacks that watch or break a fit, and a guard against host syncs
 class Grab(Callback):
     "Records the training (`tr`) and validation (`va`) batches `(x, y)` as the loss sees them, after `after_pred`."
     order, run_valid = 50, True
