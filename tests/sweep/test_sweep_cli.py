@@ -62,30 +62,24 @@ def no_training(monkeypatch):
     monkeypatch.setattr(Learner, 'fit', lambda self, *a, **k: calls.append(1) or (_ for _ in ()).throw(AssertionError('trained')))
     return calls
 
+KF = ['kfold', '{d}/imgs', '--out', '{d}/x']   # a valid image folder and output folder: only the option under test is wrong
+# numbers that used to train, or crash after training started (sweep: --size 0, --lr -1, --epochs 0 ran; --bs 0)
+_NUMBERS = {'an integer >= 1': 'size=0 size=1.5 epochs=0 bs=0 threads=0', 'a number > 0': 'lr=-1 lr=0 lr=nan lr=inf',
+            'an integer >= 2': 'n-splits=1', 'an integer >= 0': 'workers=-1 seed=-1 fold=-1'}
+NUMBER_CASES = [(f'kfold --{o} {v}', KF + [f'--{o}', v], rf"argument --{o}: must be {re.escape(w)}, got '{re.escape(v)}'")
+                for w, ovs in _NUMBERS.items() for o, v in (ov.split('=') for ov in ovs.split())]
+
 CASES = [
-    # --- numbers that used to train, or crash after training started (sweep: --size 0, --lr -1, --epochs 0 ran; --bs 0)
-    ('kfold --size 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--size', '0'], r"argument --size: must be an integer >= 1, got '0'"),
-    ('kfold --size 1.5', ['kfold', '{d}/imgs', '--out', '{d}/x', '--size', '1.5'], r"argument --size: must be an integer >= 1, got '1.5'"),
-    ('kfold --lr -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', '-1'], r"argument --lr: must be a number > 0, got '-1'"),
-    ('kfold --lr 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', '0'], r"argument --lr: must be a number > 0, got '0'"),
-    ('kfold --lr nan', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', 'nan'], r"argument --lr: must be a number > 0, got 'nan'"),
-    ('kfold --lr inf', ['kfold', '{d}/imgs', '--out', '{d}/x', '--lr', 'inf'], r"argument --lr: must be a number > 0, got 'inf'"),
-    ('kfold --epochs 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--epochs', '0'], r"argument --epochs: must be an integer >= 1, got '0'"),
-    ('kfold --bs 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--bs', '0'], r"argument --bs: must be an integer >= 1, got '0'"),
-    ('kfold --threads 0', ['kfold', '{d}/imgs', '--out', '{d}/x', '--threads', '0'], r"argument --threads: must be an integer >= 1, got '0'"),
-    ('kfold --workers -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--workers', '-1'], r"argument --workers: must be an integer >= 0"),
-    ('kfold --n-splits 1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--n-splits', '1'], r"argument --n-splits: must be an integer >= 2, got '1'"),
-    ('kfold --seed -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--seed', '-1'], r"argument --seed: must be an integer >= 0, got '-1'"),
-    ('kfold --fold -1', ['kfold', '{d}/imgs', '--out', '{d}/x', '--fold', '-1'], r"argument --fold: must be an integer >= 0"),
-    ('kfold --fold 3 of 3', ['kfold', '{d}/imgs', '--out', '{d}/x', '--fold', '3', '--n-splits', '3'], r"--fold 3 is out of range 0\.\.2 \(--n-splits 3\)"),
+    *NUMBER_CASES,
+    ('kfold --fold 3 of 3', KF + ['--fold', '3', '--n-splits', '3'], r"--fold 3 is out of range 0\.\.2 \(--n-splits 3\)"),
     # --- names checked before training (sweep: --arch bogus crashed in timm; --tta bogus was found after fold 0 trained)
-    ('kfold --arch bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--arch', 'bogus'], r"unknown --arch 'bogus': use 'small', a fastai/torchvision model"),
-    ('kfold --arch timm:bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--arch', 'timm:bogus'], r"unknown --arch 'timm:bogus'"),
-    ('kfold --tta bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--tta', 'bogus'], r"--tta 'bogus' is not a set of views; use auto, none, flip"),
-    ('kfold --mix bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--mix', 'bogus'], r"argument --mix: invalid choice: 'bogus'"),
-    ('kfold --aug bogus', ['kfold', '{d}/imgs', '--out', '{d}/x', '--aug', 'bogus'], r"argument --aug: invalid choice: 'bogus'"),
-    ('kfold --label-delim empty', ['kfold', '{d}/imgs', '--out', '{d}/x', '--label-delim='], r"argument --label-delim: must not be empty"),
-    ('kfold --pretrained-weights missing', ['kfold', '{d}/imgs', '--out', '{d}/x', '--pretrained-weights', '{d}/nope.pth'], r"--pretrained-weights .*nope\.pth: no such file"),
+    ('kfold --arch bogus', KF + ['--arch', 'bogus'], r"unknown --arch 'bogus': use 'small', a fastai/torchvision model"),
+    ('kfold --arch timm:bogus', KF + ['--arch', 'timm:bogus'], r"unknown --arch 'timm:bogus'"),
+    ('kfold --tta bogus', KF + ['--tta', 'bogus'], r"--tta 'bogus' is not a set of views; use auto, none, flip"),
+    ('kfold --mix bogus', KF + ['--mix', 'bogus'], r"argument --mix: invalid choice: 'bogus'"),
+    ('kfold --aug bogus', KF + ['--aug', 'bogus'], r"argument --aug: invalid choice: 'bogus'"),
+    ('kfold --label-delim empty', KF + ['--label-delim='], r"argument --label-delim: must not be empty"),
+    ('kfold --pretrained-weights missing', KF + ['--pretrained-weights', '{d}/nope.pth'], r"--pretrained-weights .*nope\.pth: no such file"),
     # --- outputs (sweep: --out naming a file)
     ('kfold --out a file', ['kfold', '{d}/imgs', '--out', '{d}/a_file'], r"--out .*a_file is a file; give a folder for the run's files"),
     ('kfold --out under a file', ['kfold', '{d}/imgs', '--out', '{d}/a_file/run'], r"--out .*a_file/run: .*a_file is a file, not a folder"),
@@ -101,7 +95,7 @@ CASES = [
     ('kfold image below its class folder', ['kfold', '{d}/deep', '--out', '{d}/x'], r"deep/a/2019/x\.png is in a subfolder of its class folder"),
     ('kfold corrupt image', ['kfold', '{d}/bad', '--out', '{d}/x'], r"cannot read image .*bad/a/broken\.png; fix or remove it, or pass --skip-bad"),
     ('kfold --skip-bad leaving one class', ['kfold', '{d}/bad1', '--out', '{d}/x', '--skip-bad'], r"only 1 class \('b'\); a classifier needs 2 or more"),
-    ('kfold --group-col on a folder', ['kfold', '{d}/imgs', '--out', '{d}/x', '--group-col', 'patient'], r"--group-col needs a CSV"),
+    ('kfold --group-col on a folder', KF + ['--group-col', 'patient'], r"--group-col needs a CSV"),
     ('kfold CSV without the label column', ['kfold', '{d}/items.csv', '--out', '{d}/x', '--label-col', 'species'], r"has no column 'species' \(--label-col\); its columns: path, label"),
     ('kfold CSV without the group column', ['kfold', '{d}/items.csv', '--out', '{d}/x', '--group-col', 'patient'], r"has no column 'patient' \(--group-col\)"),
     ('kfold CSV with an empty label', ['kfold', '{d}/nan_label.csv', '--out', '{d}/x'], r"empty 'label' on line\(s\) 6$"),
@@ -132,7 +126,7 @@ CASES = [
     # --- the parser itself
     ('no command', [], r"the following arguments are required: COMMAND"),
     ('unknown command', ['train'], r"argument COMMAND: invalid choice: 'train'"),
-    ('unknown option', ['kfold', '{d}/imgs', '--out', '{d}/x', '--bogus', '3'], r"unrecognized arguments: --bogus 3"),
+    ('unknown option', KF + ['--bogus', '3'], r"unrecognized arguments: --bogus 3"),
     ('folds missing CSV', ['folds', '{d}/nope.csv'], r"no such file: .*nope\.csv"),
     ('folds --n-splits 1', ['folds', '{d}/items.csv', '--n-splits', '1'], r"argument --n-splits: must be an integer >= 2"),
 ]
