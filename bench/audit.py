@@ -1,7 +1,8 @@
 """Evidence for `fastaug.audit` on Fashion-MNIST (see bench/audit.md).
 
   python bench/audit.py oof      # k-fold runs on a noisy Fashion-MNIST subset, cached under /tmp/fastaug_audit (once)
-  python bench/audit.py labels   # precision / recall / F1 of label_issues vs cleanlab's find_label_issues, same OOF probabilities
+  python bench/audit.py --seed 15 oof   # a second draw (subset, noise, folds): 5,000 images per noise kind, kept beside the first
+  python bench/audit.py labels   # precision / recall / F1 of label_issues vs cleanlab's find_label_issues, same OOF probabilities (every cached draw)
   python bench/audit.py dups 60000 2000   # near_duplicates: recall and false pairs on planted copies, time for 60k images vs brute-force imagehash
   python bench/audit.py photos   # the same on tiles of real photos (scikit-learn's sample images)
 """
@@ -12,6 +13,11 @@ import numpy as np, pandas as pd
 CACHE = Path(os.environ.get('FASTAUG_AUDIT_CACHE', '/tmp/fastaug_audit'))
 N, SEED, NOISE = 10_000, 14, 0.2
 
+def tag(seed=None):
+    "Suffix of the cached images and runs of a draw: '' for the first (seed 14), '_s<seed>' for others."
+    seed = SEED if seed is None else seed
+    return '' if seed == 14 else f'_s{seed}'
+
 def subset():
     "A class-balanced subset of Fashion-MNIST train (N images), written once as PNGs; true labels."
     from PIL import Image
@@ -19,7 +25,7 @@ def subset():
     x, y = fashion_mnist_arrays('train')
     rng = np.random.default_rng(SEED)
     idx = np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), N // 10, replace=False) for c in range(10)]))
-    d = CACHE/'images'
+    d = CACHE/f'images{tag()}'
     paths = [d/f'{i:05d}.png' for i in idx]
     if not (d/'.complete').exists():
         d.mkdir(parents=True, exist_ok=True)
@@ -47,7 +53,7 @@ def noisy_labels(x, y, kind):
     return y2
 
 def oof(kinds=('symmetric', 'feature')):
-    "One 5-fold run per noise kind (small CNN, 4 epochs, flip TTA for the OOF), kept under CACHE; the feature-dependent one on the first half of the subset."
+    "One 5-fold run per noise kind (small CNN, 4 epochs, flip TTA for the OOF), kept under CACHE; the feature-dependent one (and every run of another seed) on every second image of the subset."
     import torch
     from fastaug.kfold import kfold_fit
     from fastaug.data import FASHION_CLASSES
@@ -56,12 +62,12 @@ def oof(kinds=('symmetric', 'feature')):
     for kind in kinds:
         yn = noisy_labels(x, y, kind)
         d = df.assign(label=[FASHION_CLASSES[c] for c in yn])
-        if kind == 'feature': d = d.iloc[::2].reset_index(drop=True)   # 5,000 images: half the CPU time
+        if kind == 'feature' or tag(): d = d.iloc[::2].reset_index(drop=True)   # 5,000 images: half the CPU time
         print(kind, 'noise rate', (yn != y).mean())
         t = time.time()
-        kfold_fit(d, 5, out_dir=CACHE/f'run_{kind}', seed=SEED, tta='flip', fit_fn=lambda l: l.fit_one_cycle(4, 3e-3),
+        kfold_fit(d, 5, out_dir=CACHE/f'run_{kind}{tag()}', seed=SEED, tta='flip', fit_fn=lambda l: l.fit_one_cycle(4, 3e-3),
                   config={'epochs': 4, 'noise': kind}, dls_kwargs={'size': 28, 'bs': 128})
-        d.to_csv(CACHE/f'run_{kind}'/'truth.csv', index=False)
+        d.to_csv(CACHE/f'run_{kind}{tag()}'/'truth.csv', index=False)
         print(kind, f'{time.time() - t:.0f}s')
 
 def plant(x, kind, rng):
@@ -111,7 +117,7 @@ def dups(n=60_000, m=2000):
     items, pairs, kinds = planted_set(n, m)
     x, _ = fashion_mnist_arrays('train')
     clean = list(x[np.random.default_rng(SEED + 2).choice(len(x), n, replace=False)])
-    methods = {'near_duplicates(auto)': lambda it: near_duplicates(it), 'near_duplicates(0.005)': lambda it: near_duplicates(it, threshold=0.005),
+    methods = {'near_duplicates(auto)': lambda it: near_duplicates(it), 'near_duplicates(0.004)': lambda it: near_duplicates(it, threshold=0.004),
                'phash brute force': lambda it: phash_pairs(it)}
     cuts = {'phash brute force': (4, 8)}
     rows = []
@@ -134,7 +140,9 @@ def photos(tile=64, seeds=3):
     tiles = [im[r:r + tile, c:c + tile] for im in load_sample_images().images
              for r in range(0, im.shape[0] - tile + 1, tile) for c in range(0, im.shape[1] - tile + 1, tile)]
     n, rows = len(tiles), []
-    for name, fn in [('near_duplicates(auto)', lambda it: near_duplicates(it)), ('phash, Hamming <= 8', lambda it: phash_pairs(it, 8))]:
+    thr = []
+    def auto(it): r = near_duplicates(it); thr.append(r.attrs['threshold']); return r
+    for name, fn in [('near_duplicates(auto)', auto), ('near_duplicates(0.03)', lambda it: near_duplicates(it, threshold=0.03)), ('phash, Hamming <= 8', lambda it: phash_pairs(it, 8))]:
         hits, other = {k: [] for k in KINDS}, 0
         for seed in range(seeds):
             rng = np.random.default_rng(SEED + seed)
@@ -143,7 +151,7 @@ def photos(tile=64, seeds=3):
                 hits[k] += [(i, n + i) in found for i in range(n)]; other += len(found - {(i, n + i) for i in range(n)})
         rows.append({'method': name, **{k: np.mean(v) for k, v in hits.items()}, 'recall': np.mean(sum(hits.values(), [])),
                      'other pairs (planted sets)': other, f'pairs among the {n} clean tiles': len(fn(tiles))})
-    print(f'{n} tiles of {tile}x{tile}, {seeds} draws of each transformation per tile')
+    print(f'{n} tiles of {tile}x{tile}, {seeds} draws of each transformation per tile; auto thresholds: median {np.median(thr):.4f}, range {min(thr):.4f}-{max(thr):.4f}')
     print(pd.DataFrame(rows).round(3).to_string(index=False))
 
 def run_arrays(run):
@@ -158,35 +166,41 @@ def run_arrays(run):
     return probs, items['label'].astype(str).to_numpy(), pd.read_csv(run/'truth.csv')['true'].to_numpy(), items['fold'].to_numpy(), man['vocab'], res
 
 def labels():
-    "Precision, recall and F1 against the injected errors: cleanlab's find_label_issues and label_issues, from the same OOF probabilities."
-    import torch
+    "Precision, recall and F1 against the injected errors: cleanlab's find_label_issues and label_issues (each count), from the same OOF probabilities, for every cached run (both draws)."
+    import torch, warnings
     from cleanlab.filter import find_label_issues
     from fastaug.audit import label_issues, fold_predictions
-    torch.set_num_threads(1)
+    torch.set_num_threads(1); warnings.filterwarnings('ignore')
     rows = []
-    for kind in ('symmetric', 'feature'):
-        run = CACHE/f'run_{kind}'
-        if not (run/'truth.csv').exists(): print(f'{run}: run `python bench/audit.py oof {kind}` first'); continue
-        probs, given, true, folds, vocab, res = run_arrays(run)
-        err = given != true
-        preds = fold_predictions(res)   # every fold model on every item, once (kept in the run folder)
-        plain = preds[folds, np.arange(len(folds))]   # OOF without TTA: each item's own fold model
-        y = np.array([vocab.index(c) for c in given])
-        for oof_name, p in (('flip TTA (as stored)', probs), ('no TTA', plain)):
-            for name, mask in [('cleanlab find_label_issues', find_label_issues(y, p)),
-                               ('label_issues', _mask(label_issues(p, given, classes=vocab), len(y))),
-                               ('label_issues(ensemble=True)', _mask(label_issues(p, given, classes=vocab, folds=folds, ensemble=preds), len(y))),
-                               ("label_issues(count='mixture')", _mask(label_issues(p, given, classes=vocab, count='mixture'), len(y))),
-                               ("label_issues(count='mixture', ensemble=True)", _mask(label_issues(p, given, classes=vocab, folds=folds, ensemble=preds, count='mixture'), len(y)))]:
-                tp = (mask & err).sum(); pr, rc = tp / max(mask.sum(), 1), tp / err.sum()
-                rows.append({'noise': f'{kind} ({err.mean():.0%} of {len(y)})', 'OOF': oof_name, 'method': name, 'flagged': int(mask.sum()),
-                             'precision': pr, 'recall': rc, 'F1': 2 * pr * rc / max(pr + rc, 1e-12)})
-    print(pd.DataFrame(rows).round(3).to_string(index=False))
+    for seed in (14, 15):
+        for kind in ('symmetric', 'feature'):
+            run = CACHE/f'run_{kind}{tag(seed)}'
+            if not (run/'truth.csv').exists(): print(f'{run}: run `python bench/audit.py --seed {seed} oof` first'); continue
+            probs, given, true, folds, vocab, res = run_arrays(run)
+            err = given != true
+            preds = fold_predictions(res)   # every fold model on every item, once (kept in the run folder)
+            plain = preds[folds, np.arange(len(folds))]   # OOF without TTA: each item's own fold model
+            y = np.array([vocab.index(c) for c in given])
+            for oof_name, p in (('flip TTA (as stored)', probs), ('no TTA', plain)):
+                li = lambda **kw: _mask(label_issues(p, given, classes=vocab, folds=folds, **kw), len(y))
+                for name, mask in [('cleanlab find_label_issues', find_label_issues(y, p)),
+                                   ('label_issues', li()), ('label_issues(ensemble=True)', li(ensemble=preds)),
+                                   ("label_issues(count='confident')", li(count='confident')),
+                                   ("label_issues(count='confident', ensemble=True)", li(count='confident', ensemble=preds)),
+                                   ("label_issues(count='mixture')", li(count='mixture'))]:
+                    tp = (mask & err).sum(); pr, rc = tp / max(mask.sum(), 1), tp / err.sum()
+                    rows.append({'seed': seed, 'noise': f'{kind} ({err.mean():.0%} of {len(y)})', 'OOF': oof_name, 'method': name, 'flagged': int(mask.sum()),
+                                 'precision': pr, 'recall': rc, 'F1': 2 * pr * rc / max(pr + rc, 1e-12)})
+    df = pd.DataFrame(rows); print(df.round(3).to_string(index=False))
+    f1 = df.pivot_table(index=['seed', 'noise', 'OOF'], columns='method', values='F1', sort=False)
+    print('\nlabel_issues F1 minus cleanlab F1 (same OOF):'); print((f1.drop(columns='cleanlab find_label_issues').sub(f1['cleanlab find_label_issues'], axis=0)).round(3).to_string())
 
 def _mask(iss, n):
     m = np.zeros(n, bool); m[iss.index.to_numpy()] = True; return m
 
 if __name__ == '__main__':
-    cmd, args = sys.argv[1], sys.argv[2:]
+    argv = sys.argv[1:]
+    if argv[:1] == ['--seed']: SEED, argv = int(argv[1]), argv[2:]
+    cmd, args = argv[0], argv[1:]
     if cmd == 'oof': oof(args or ('symmetric', 'feature'))
     else: {'dups': dups, 'labels': labels, 'photos': photos}[cmd](*[int(a) for a in args])

@@ -14,9 +14,10 @@ from .kfold import KFoldResult
 
 
 # %% auto #0
-__all__ = ['OOF', 'read_oof', 'class_thresholds', 'mixture_count', 'fold_predictions', 'label_issues', 'show_label_issues',
-           'relabel', 'thumbnails', 'signatures', 'near_duplicates', 'leakage_pairs', 'auto_threshold', 'fold_shares',
-           'write_report', 'audit_run']
+__all__ = ['OOF', 'read_oof', 'class_thresholds', 'mixture_count', 'noise_posterior', 'issue_count', 'fold_predictions',
+           'label_issues', 'show_label_issues', 'relabel', 'detail_images', 'near_duplicates', 'leakage_pairs',
+           'signatures', 'moment_frames', 'moment_signatures', 'candidates', 'pair_distances', 'auto_threshold',
+           'fold_shares', 'write_report', 'audit_run']
 
 # %% ../nbs/09_audit.ipynb #f0a00008
 @dataclass
@@ -147,30 +148,52 @@ def mixture_count(loss:np.ndarray # Per-item (or per-entry) loss, e.g. -log p(la
     g = GaussianMixture(2, random_state=0, reg_covar=5e-4).fit(x)
     return int((g.predict_proba(x)[:, g.means_[:, 0].argmax()] > 0.5).sum())
 
-def _single_issues(p:np.ndarray, y:np.ndarray, count:str='confident'):
+def _confident(p:np.ndarray, y:np.ndarray):
+    "Per item, the most probable class among those reaching their thresholds (-1: none), and the thresholds."
+    t = class_thresholds(p, y); above = p >= t
+    return np.where(above.any(1), np.where(above, p, -1).argmax(1), -1), t
+
+def noise_posterior(p:np.ndarray, # `[n, c]` probabilities
+                    y:np.ndarray # Given class `[n]`
+                   )->np.ndarray: # `[n]` P(the given label is wrong)
+    "P(label wrong) under class-conditional noise whose rates the calibrated confident joint estimates: p(j) P(given y | true j), normalised."
+    n, c = p.shape; j, _ = _confident(p, y); ok = j >= 0
+    C = np.zeros((c, c)); np.add.at(C, (y[ok], j[ok]), 1)
+    C = C / np.maximum(C.sum(1, keepdims=True), 1) * np.bincount(y, minlength=c)[:, None] + 1e-3   # rows rescaled to the class sizes
+    post = p * (C / C.sum(0, keepdims=True))[y]   # p(true j | x) P(given y | true j)
+    return 1 - post[np.arange(n), y] / np.maximum(post.sum(1), 1e-12)
+
+def issue_count(p:np.ndarray, # `[n, c]` probabilities (a yes/no label: `[n, 2]`)
+                y:np.ndarray, # Given class `[n]`
+                count:str='auto', # 'confident', 'mixture' or 'auto'
+                yes_no:bool=False # One label of multi-label data (`[n, 2]`): an entry is beaten when the other answer is likelier
+               )->int:
+    "How many of the items are mislabelled, estimated the way `count` says (see `label_issues`)."
+    n = len(y); py = p[np.arange(n), y]; order = np.argsort(py, kind='stable')
+    mix = lambda: mixture_count(-np.log(np.clip(py, 1e-7, 1)))
+    if count == 'mixture': return mix()
+    j, t = _confident(p, y)
+    beaten = py < 0.5 if yes_no else (j >= 0) & (p[np.arange(n), np.maximum(j, 0)] > py)   # yes/no: the other answer is likelier
+    conf = int((beaten & (py < t[y] * (1 - 1e-6))).sum())   # doubted and beaten: not a tie
+    if count == 'confident' or conf == 0: return conf
+    q = noise_posterior(p, y)[order]; f1 = 2 * np.cumsum(q) / (np.arange(1, n + 1) + q.sum())   # expected F1 of flagging the k least confident
+    return min(2 * conf, max(conf, int(f1.argmax()) + 1, (conf + mix()) // 2))   # at most twice the confident count
+
+def _single_issues(p:np.ndarray, y:np.ndarray, count:str='auto'):
     "Mask, score and suggested class of single-label issues: as many as `count` estimates, lowest self-confidence first."
-    n, t = len(y), class_thresholds(p, y)
-    py = p[np.arange(n), y]
-    if count == 'mixture': n_issues = mixture_count(-np.log(np.clip(py, 1e-7, 1)))
-    else:
-        above = p >= t
-        confident = np.where(above, p, -1).argmax(1)
-        doubt = (py < t[y] * (1 - 1e-6)) & (p[np.arange(n), confident] > py)   # below its class's average, and beaten: not a tie
-        n_issues = int((above.any(1) & doubt).sum())
-    mask = np.zeros(n, bool); mask[np.argsort(py, kind='stable')[:n_issues]] = True
+    n = len(y); py = p[np.arange(n), y]
+    mask = np.zeros(n, bool); mask[np.argsort(py, kind='stable')[:issue_count(p, y, count)]] = True
     q = p.copy(); q[np.arange(n), y] = -1
     return mask, 1 - py, q.argmax(1)
 
 
 # %% ../nbs/09_audit.ipynb #f0a00010
-def _multi_issues(p:np.ndarray, y:np.ndarray, count:str='confident'):
-    "Mask, score and suggested multi-hot rows of multi-label issues: per label, as many entries as `count` estimates, least confident first."
+def _multi_issues(p:np.ndarray, y:np.ndarray, count:str='auto'):
+    "Mask, score and suggested multi-hot rows of multi-label issues: per label (a yes/no question), as many entries as `count` estimates, least confident first."
     g = np.where(y > 0.5, p, 1 - p)   # probability of each entry's given value
-    t_on, t_off = class_thresholds(p, y), class_thresholds(1 - p, 1 - y)
-    wrong = (g < np.where(y > 0.5, t_on, t_off)) & (g < 0.5)   # below its value's average, and the other value more probable
-    flip = np.zeros_like(wrong)
+    flip = np.zeros(p.shape, bool)
     for k in range(p.shape[1]):
-        nk = mixture_count(-np.log(np.clip(g[:, k], 1e-7, 1))) if count == 'mixture' else wrong[:, k].sum()
+        nk = issue_count(np.stack([1 - p[:, k], p[:, k]], 1), (y[:, k] > 0.5).astype(np.int64), count, yes_no=True)
         flip[np.argsort(g[:, k], kind='stable')[:nk], k] = True
     return flip.any(1), np.where(flip, 1 - g, 0).max(1), np.where(flip, 1 - y, y)
 
@@ -268,7 +291,7 @@ def label_issues(result_or_oof, # A `KFoldResult`, a run folder, or `[n, c]` OOF
                  labels=None, # With probabilities: the given labels (indices or names; multi-hot, lists or delimited strings)
                  classes=None, # With probabilities: the class of each column
                  method:str='fastaug', # 'fastaug' (count, then rank by self-confidence) or 'cleanlab' (its `find_label_issues`; `fastaug[audit]`)
-                 count:str='confident', # How 'fastaug' counts the errors: 'confident' (confident joint) or 'mixture' (two-Gaussian mixture on the losses)
+                 count:str='auto', # How 'fastaug' counts the errors: 'auto', 'confident' (confident joint) or 'mixture' (two-Gaussian mixture on the losses)
                  ensemble=False, # Blend in the other folds' models' predictions: True (a run; see `fold_predictions`) or their array `[k, n, c]`
                  history=None, # Training-time probabilities per item: `[n, c]`, a table (item + one column per class), a `ProgressiveLabelCorrection` (its `.probs`), or a list of them
                  weight:float=1.0, # Weight of each extra signal against the OOF probabilities
@@ -277,7 +300,7 @@ def label_issues(result_or_oof, # A `KFoldResult`, a run folder, or `[n, c]` OOF
                  folds=None, # With probabilities: the fold of each row (needed by an `ensemble` array)
                 )->pd.DataFrame: # Indexed by row position; item, label, suggested, score (higher: more suspect)[, p_label, p_suggested][, fold]
     "Items whose out-of-fold predictions confidently contradict their label, most suspect first, with a suggested label."
-    check_choice(method, 'method', ('fastaug', 'cleanlab')); check_choice(count, 'count', ('confident', 'mixture'))
+    check_choice(method, 'method', ('fastaug', 'cleanlab')); check_choice(count, 'count', ('auto', 'confident', 'mixture'))
     weight = check_real(weight, 'weight', 0)
     o = read_oof(result_or_oof, labels, classes, label_delim, items, folds)
     extra = []
@@ -357,51 +380,62 @@ def relabel(df:pd.DataFrame, # The items, one row per OOF row (the DataFrame the
 
 
 # %% ../nbs/09_audit.ipynb #f0a00019
-def _thumb(o, size:int)->np.ndarray:
-    "An item's grey `size`×`size` thumbnail (float32) through PIL; JPEGs are decoded at a reduced size."
+def _grey(o)->np.ndarray:
+    "An item as a float32 grey `[h, w]` array: a path (JPEGs decoded at a reduced size), a PIL image or an array."
     from PIL import Image
-    im = o if isinstance(o, Image.Image) else _load_image(o) if not isinstance(o, (str, Path)) else Image.open(o)
-    if hasattr(im, 'draft') and getattr(im, 'format', None) == 'JPEG': im.draft('L', (2 * size, 2 * size))
-    return np.asarray(im.convert('L').resize((size, size), Image.BILINEAR), dtype=np.float32)
+    if isinstance(o, (str, Path)):
+        with Image.open(o) as im:
+            if im.format == 'JPEG': im.draft('L', (64, 64))
+            return np.asarray(im.convert('L'), dtype=np.float32)
+    if isinstance(o, Image.Image): return np.asarray(o.convert('L'), dtype=np.float32)
+    a = np.asarray(o.detach().cpu() if isinstance(o, torch.Tensor) else o, dtype=np.float32)
+    return a.mean(-1) if a.ndim == 3 else a
 
-def thumbnails(items, # Image paths, PIL images or arrays, or one array `[n, h, w]` / `[n, h, w, c]`
-               size:int=36 # Side of the thumbnails
-              )->torch.Tensor: # `[n, size, size]` grey values
-    "Grey square thumbnails of images (antialiased: PIL for files and single images, torch for one stacked array)."
+def _resize(x:torch.Tensor, r:int)->torch.Tensor:
+    "`[n, s, s]` images resized to `[n, r, r]`, antialiased when reduced (as PIL's bilinear resize)."
+    if x.shape[-1] == r: return x
+    return torch.nn.functional.interpolate(x[:, None], size=(r, r), mode='bilinear', antialias=x.shape[-1] > r, align_corners=False)[:, 0]
+
+def detail_images(items, # Image paths, PIL images or arrays, or one array `[n, h, w]` / `[n, h, w, c]`
+                  res:int=32 # Largest side kept
+                 )->dict: # {side: (positions, `[m, side, side]` grey images)}
+    "Square grey images at the detail each item has (its shorter side, at most `res`), grouped by side."
     if isinstance(items, (np.ndarray, torch.Tensor)) and items.ndim >= 3:
-        x = torch.as_tensor(np.asarray(items)).float()
-        x = x.mean(-1) if x.ndim == 4 else x
-        return torch.nn.functional.interpolate(x[:, None], size=(size, size), mode='bilinear', antialias=True, align_corners=False)[:, 0]
-    return torch.from_numpy(np.stack([_thumb(o, size) for o in items]) if len(items) else np.zeros((0, size, size), np.float32))
-
-def signatures(thumbs:torch.Tensor, # `[n, h, w]` thumbnails
-               size:int=12, # Side of the signature grid
-               box=(0, 0, 0, 0) # Pixels cut from the left, right, top and bottom first
-              )->np.ndarray: # `[n, size*size + 1]` unit vectors
-    "Unit-length signatures (centred `size`×`size` grey grids; a flat image gets its own axis): cosine distance ignores brightness and contrast."
-    l, r, t, b = box; h, w = thumbs.shape[-2:]
-    x = torch.nn.functional.interpolate(thumbs[:, None, t:h - b, l:w - r], size=(size, size), mode='area')[:, 0]
-    v = x.reshape(len(x), size * size).numpy(); v = v - v.mean(1, keepdims=True)
-    norm = np.linalg.norm(v, axis=1, keepdims=True); flat = norm[:, 0] < 1e-3 * size
-    v = np.where(flat[:, None], 0, v / np.maximum(norm, 1e-12))
-    return np.concatenate([v, flat[:, None]], 1).astype(np.float32)
+        x = torch.from_numpy(np.asarray(items.detach().cpu() if isinstance(items, torch.Tensor) else items, dtype=np.float32)); x = x.mean(-1) if x.ndim == 4 else x
+        s = min(res, *x.shape[1:3])
+        return {s: (np.arange(len(x)), _resize(x, s) if x.shape[1] == x.shape[2] else
+                    torch.nn.functional.interpolate(x[:, None], size=(s, s), mode='bilinear', antialias=True, align_corners=False)[:, 0])}
+    groups = {}
+    for i, o in enumerate(items):
+        a = torch.from_numpy(_grey(o)); s = min(res, *a.shape)
+        if a.shape != (s, s): a = torch.nn.functional.interpolate(a[None, None], size=(s, s), mode='bilinear', antialias=True, align_corners=False)[0, 0]
+        groups.setdefault(s, []).append((i, a))
+    return {s: (np.array([i for i, _ in v]), torch.stack([a for _, a in v])) for s, v in groups.items()}
 
 
 # %% ../nbs/09_audit.ipynb #f0a00030
 def near_duplicates(items, # Image paths, PIL images or arrays, or one uint8 array `[n, h, w]` / `[n, h, w, c]`
-                    threshold:float|str='auto', # Largest cosine distance between signatures that counts as the same picture, or 'auto'
-                    size:int=12, # Side of the signature grid
+                    threshold:float|str='auto', # Largest distance (see `pair_distances`) that counts as the same picture, or 'auto'
+                    size:int=12, # Side of the index signatures
                     crop:float=0.1, # Largest share of a side a crop may remove (0: no crop search)
-                    dims:int=8, # Principal directions of the k-d tree
+                    dims:int=8, # Principal directions of the k-d tree on whole-picture signatures (twice as many for the moment frames)
+                    k:int=6, # Neighbours per image proposed by the moment-frame index (3 by the whole-picture one)
+                    res:int=32, # Side at most at which pairs are compared
                    )->pd.DataFrame: # One row per pair: a < b (positions in `items`), distance; closest first
     "Pairs of items that are the same picture after resizing, re-encoding, a brightness or contrast change, or a crop."
     crop, size, dims = check_real(crop, 'crop', 0, 0.5), check_int(size, 'size', 4), check_int(dims, 'dims', 1)
-    th = thumbnails(items, 3 * size); sig = signatures(th, size)
-    threshold = auto_threshold(sig) if isinstance(threshold, str) and threshold == 'auto' else check_real(threshold, "threshold (or 'auto')", 0, 2)
-    found = [_close_pairs(sig, threshold, dims)]
-    if crop > 0: found.append(_crop_pairs(th, sig, threshold, size, crop, dims))
-    out = pd.DataFrame({k: np.concatenate([f[i] for f in found]) for i, k in enumerate(('a', 'b', 'distance'))})
-    out = out.sort_values('distance', kind='stable').drop_duplicates(['a', 'b'])
+    k, res = check_int(k, 'k', 1), check_int(res, 'res', 8)
+    auto = isinstance(threshold, str) and threshold == 'auto'
+    if not auto: threshold = check_real(threshold, "threshold (or 'auto')", 0, 2)
+    g = detail_images(items, res)
+    a, b, moment = candidates(g, len(items), size, dims, k)
+    d = pair_distances(g, a, b)
+    if auto: threshold = auto_threshold(a, b, d, len(items))
+    if crop > 0:   # only pairs not already close enough
+        m = np.flatnonzero(d > threshold)
+        d[m] = np.minimum(d[m], pair_distances(g, a[m], b[m], crop=crop, gate=10 * threshold))
+    ok = d <= threshold
+    out = pd.DataFrame({'a': a[ok], 'b': b[ok], 'distance': np.maximum(d[ok], 0).astype(np.float32)})
     out = out.sort_values(['distance', 'a', 'b'], kind='stable').reset_index(drop=True)
     out.attrs['threshold'] = threshold
     return out
@@ -429,74 +463,146 @@ def leakage_pairs(items, # As for `near_duplicates`
 
 
 # %% ../nbs/09_audit.ipynb #f0a00023
+def signatures(images:torch.Tensor, # `[n, s, s]` grey images
+               size:int=12 # Side of the signature grid
+              )->np.ndarray: # `[n, size*size + 1]` unit vectors
+    "Unit-length signatures (centred `size`×`size` grey grids; a flat image gets its own axis): cosine distance ignores brightness and contrast."
+    x = torch.nn.functional.interpolate(_resize(images, 3 * size)[:, None], size=(size, size), mode='area')[:, 0]
+    v = x.reshape(len(x), -1).numpy(); v = v - v.mean(1, keepdims=True)
+    norm = np.linalg.norm(v, axis=1, keepdims=True); flat = norm[:, 0] < 1e-3 * size
+    return np.concatenate([np.where(flat[:, None], 0, v / np.maximum(norm, 1e-12)), flat[:, None]], 1).astype(np.float32)
+
+def moment_frames(images:torch.Tensor)->torch.Tensor:
+    "`[n, 4]` intensity centroid (x, y) and spread (x, y) of each image, as fractions of its side (background: its minimum)."
+    s = images.shape[-1]; w = images - images.amin((1, 2), keepdim=True); u = (torch.arange(s, dtype=torch.float32) + 0.5) / s
+    m = w.sum((1, 2)).clamp_min(1e-6); px, py = w.sum(1), w.sum(2)
+    cx, cy = (px * u).sum(1) / m, (py * u).sum(1) / m
+    sx = ((px * (u - cx[:, None]) ** 2).sum(1) / m).sqrt(); sy = ((py * (u - cy[:, None]) ** 2).sum(1) / m).sqrt()
+    return torch.stack([cx, cy, sx.clamp_min(0.5 / s), sy.clamp_min(0.5 / s)], 1)
+
+def moment_signatures(images:torch.Tensor, size:int=12)->np.ndarray:
+    "`signatures` of each image cut around its moment frame (two spreads either side of the centroid)."
+    from torchvision.ops import roi_align
+    s = images.shape[-1]; f = moment_frames(images) * s
+    boxes = torch.cat([torch.arange(len(f), dtype=torch.float32)[:, None], f[:, :2] - 2 * f[:, 2:], f[:, :2] + 2 * f[:, 2:]], 1)
+    return signatures(roi_align(images[:, None], boxes, (2 * size, 2 * size), 1.0, 2, True)[:, 0], size)
+
 def _projection(v:np.ndarray, dims:int)->np.ndarray:
     "`v` projected on the top `dims` principal directions of (a sample of) its rows."
     s = v[np.random.default_rng(0).choice(len(v), min(len(v), 20_000), replace=False)]
     mu = s.mean(0); return (v - mu) @ np.linalg.svd(s - mu, full_matrices=False)[2][:dims].T
 
-def _cosine(v, a, b, chunk=1_000_000)->np.ndarray:
-    "Cosine distances of the row pairs (a, b) of unit vectors `v`, in chunks."
-    return np.concatenate([1 - np.einsum('ij,ij->i', v[a[i:i + chunk]], v[b[i:i + chunk]]) for i in range(0, len(a), chunk)] or [np.zeros(0)])
-
-def _close_pairs(v:np.ndarray, threshold:float, dims:int=8):
-    "Pairs (a < b) of unit vectors within cosine distance `threshold`, with their distances: k-d tree candidates on a projection, checked in full."
+def _knn(v:np.ndarray, k:int, dims:int):
+    "Pairs (a < b): each row and its `k` nearest neighbours, by a k-d tree on the top `dims` principal directions."
     from sklearn.neighbors import KDTree
-    if len(v) < 2: return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    p = _projection(v, dims)
-    nb = KDTree(p).query_radius(p, np.sqrt(2 * threshold) + 1e-6)
-    a = np.repeat(np.arange(len(v)), [len(o) for o in nb]); b = np.concatenate(nb)
-    a, b = a[a < b], b[a < b]
-    d = _cosine(v, a, b); ok = d <= threshold
-    return a[ok], b[ok], np.maximum(d[ok], 0).astype(np.float32)
+    p = _projection(v, min(dims, v.shape[1])); nb = KDTree(p).query(p, k=min(k + 1, len(v)), return_distance=False)
+    a, b = np.repeat(np.arange(len(v)), nb.shape[1]), nb.ravel()
+    return np.minimum(a, b)[a != b], np.maximum(a, b)[a != b]
+
+def candidates(groups:dict, n:int, size:int=12, dims:int=8, k:int=6):
+    "Candidate pairs (a < b) from both indexes, and whether the moment-frame index proposed each."
+    if n < 2: return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
+    sig, mom = np.zeros((n, size * size + 1), np.float32), np.zeros((n, size * size + 1), np.float32)
+    for pos, x in groups.values(): sig[pos], mom[pos] = signatures(x, size), moment_signatures(x, size)
+    pa, pb = _knn(sig, 3, dims); ma, mb = _knn(mom, k, 2 * dims)
+    ab, inv = np.unique(np.stack([np.r_[pa, ma], np.r_[pb, mb]], 1), axis=0, return_inverse=True)
+    moment = np.zeros(len(ab), bool); moment[inv.ravel()[len(pa):]] = True
+    return ab[:, 0], ab[:, 1], moment
 
 
 # %% ../nbs/09_audit.ipynb #f0a00025
-def _crop_boxes(w:int, crop:float)->list:
-    "(left, right, top, bottom) pixel cuts of a `w`-pixel thumbnail: each axis loses 0, half or all of `crop`, split between its two ends in quarter steps."
-    s = max(1, round(w * crop / 4))
-    axis = [(l, t - l) for t in (0, 2 * s, 4 * s) for l in range(0, t + 1, s)]
-    return [(l, r, t, b) for l, r in axis for t, b in axis]
+def _blur(x:torch.Tensor, sigma:float)->torch.Tensor:
+    "Gaussian blur of `[n, s, s]` images as two matrix products (weights renormalised at the edges)."
+    s = x.shape[-1]; u = torch.arange(s, dtype=torch.float32)
+    k = torch.exp(-0.5 * ((u[:, None] - u[None]) / sigma) ** 2); k = k * (k > 1e-3); k = k / k.sum(1, keepdim=True)
+    return k @ x @ k.T
 
-def _aligned(thumbs, sig, a, b, size, crop, block=1024)->np.ndarray:
-    "For pairs (a, b): the smallest distance between a crop of one image and the other whole."
-    best = np.full(len(a), np.inf, np.float32)
-    for x, y in ((a, b), (b, a)):
-        order = np.argsort(x, kind='stable'); xs = x[order]
-        for lo in range(0, len(thumbs), block):
-            sel = order[(xs >= lo) & (xs < lo + block)]
-            if not len(sel): continue
-            var = np.stack([signatures(thumbs[lo:lo + block], size, bx) for bx in _crop_boxes(thumbs.shape[-1], crop)], 1)
-            d = 1 - np.einsum('pvd,pd->pv', var[x[sel] - lo], sig[y[sel]]).max(1)
-            best[sel] = np.minimum(best[sel], d)
-    return best
+def _distance(x:torch.Tensor, y:torch.Tensor, sigma:float=0.5)->torch.Tensor:
+    "Cosine distance of centred, blurred `[n, r, r]` images over the pixels that neither saturates; 0 for two flat images, 1 for one."
+    top = lambda z: z.amax((1, 2), keepdim=True) - 0.01 * (z.amax((1, 2), keepdim=True) - z.amin((1, 2), keepdim=True))
+    w = ((x < top(x)) | (x.amax((1, 2), keepdim=True) < 250)) & ((y < top(y)) | (y.amax((1, 2), keepdim=True) < 250))
+    w = w.flatten(1).float(); x, y = _blur(x, sigma).flatten(1), _blur(y, sigma).flatten(1)
+    nw = w.sum(1, keepdim=True).clamp_min(1)
+    x = (x - (x * w).sum(1, keepdim=True) / nw) * w; y = (y - (y * w).sum(1, keepdim=True) / nw) * w
+    nx, ny = x.norm(dim=1), y.norm(dim=1); fx, fy = nx < 1e-3 * x.shape[1] ** 0.5, ny < 1e-3 * y.shape[1] ** 0.5
+    d = 1 - (x * y).sum(1) / (nx * ny).clamp_min(1e-12)
+    return torch.where(fx & fy, torch.zeros_like(d), torch.where(fx | fy, torch.ones_like(d), d))
 
-def _crop_pairs(thumbs, sig, threshold, size, crop, dims, k=5):
-    "Pairs within `threshold` after the best crop alignment, among each image's `k` nearest neighbours on a half-size signature."
-    from sklearn.neighbors import KDTree
-    n = len(sig)
-    if n < 2: return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    p = _projection(signatures(thumbs, max(4, size // 2)), dims)
-    nb = KDTree(p).query(p, k=min(k + 1, n), return_distance=False)
-    a, b = np.repeat(np.arange(n), nb.shape[1]), nb.ravel()
-    a, b = np.unique(np.stack([np.minimum(a, b), np.maximum(a, b)], 1)[a != b], axis=0).T
-    d = _aligned(thumbs, sig, a, b, size, crop); ok = d <= threshold
-    return a[ok], b[ok], np.maximum(d[ok], 0).astype(np.float32)
+def pair_distances(groups:dict, # `detail_images`
+                   a:np.ndarray, b:np.ndarray, # Pairs (positions)
+                   crop:float=0., # With `crop > 0`: the distance after fitting a crop box (else: resized whole pictures)
+                   gate:float|None=None, # Crop search: refine only pairs within this distance after one step
+                   block:int=20_000)->np.ndarray:
+    "Distance of each pair, compared at the detail both images have."
+    n = 1 + max((int(pos.max()) for pos, _ in groups.values() if len(pos)), default=0)
+    side, row = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    for s, (pos, _) in groups.items(): side[pos], row[pos] = s, np.arange(len(pos))
+    d = np.ones(len(a), np.float32)
+    for (sa, sb), m in pd.Series(np.arange(len(a))).groupby([side[a], side[b]]).groups.items():
+        m = np.asarray(m); r = int(min(sa, sb))
+        for i in range(0, len(m), block):
+            mm = m[i:i + block]; x, y = groups[sa][1][row[a[mm]]], groups[sb][1][row[b[mm]]]
+            if crop > 0: d[mm] = _crop_distances(x, y, r, crop, gate).numpy(); continue
+            xr, yr = _resize(x, r), _resize(y, r); dd = _distance(xr, yr)
+            if sa < sb: dd = torch.minimum(dd, _distance(_resize(_resize(x, int(sb)), r), yr))   # as an enlarged copy is made
+            if sb < sa: dd = torch.minimum(dd, _distance(xr, _resize(_resize(y, int(sa)), r)))
+            d[mm] = dd.numpy()
+    return d
+
+
+# %% ../nbs/09_audit.ipynb #f2a00001
+def _sample(x:torch.Tensor, box:torch.Tensor, r:int)->torch.Tensor:
+    "`[n, c, s, s]` images: the box (x0, y0, x1, y1; fractions) of each, resampled bilinearly to `[n, c, r, r]`."
+    g = (torch.arange(r, dtype=torch.float32) + 0.5) / r
+    gx = (box[:, 0:1] + (box[:, 2:3] - box[:, 0:1]) * g) * 2 - 1; gy = (box[:, 1:2] + (box[:, 3:4] - box[:, 1:2]) * g) * 2 - 1
+    grid = torch.stack([gx[:, None, :].expand(-1, r, r), gy[:, :, None].expand(-1, r, r)], -1)
+    return torch.nn.functional.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=False)
+
+def _fit_box(q:torch.Tensor, p:torch.Tensor, box:torch.Tensor, crop:float, steps:int)->torch.Tensor:
+    "Gauss-Newton steps on the box of `q` (`[n, s, s]`) whose content matches `p` (`[n, r, r]`) up to gain and offset."
+    n, r, s = len(p), p.shape[-1], q.shape[-1]
+    gx, gy = torch.gradient(q, dim=(2, 1)); q3 = torch.stack([q, gx * s, gy * s], 1)
+    u = (torch.arange(r, dtype=torch.float32) + 0.5) / r; ux, uy = u[None, :].expand(r, r).reshape(1, -1), u[:, None].expand(r, r).reshape(1, -1)
+    pc = p.reshape(n, -1); pc = pc - pc.mean(1, keepdim=True); vp = (pc * pc).sum(1, keepdim=True).clamp_min(1e-6)
+    lo, hi = torch.tensor([0, 0, 1 - crop, 1 - crop]), torch.tensor([crop, crop, 1, 1])
+    for _ in range(steps):
+        i, ix, iy = _sample(q3, box, r).reshape(n, 3, -1).unbind(1)
+        i = i - i.mean(1, keepdim=True); e = i - (i * pc).sum(1, keepdim=True) / vp * pc   # residual after the best gain and offset
+        j = torch.stack([ix * (1 - ux), iy * (1 - uy), ix * ux, iy * uy], 1)
+        j = j - j.mean(2, keepdim=True); j = j - (j * pc[:, None]).sum(2, keepdim=True) / vp[:, None] * pc[:, None]
+        step = torch.linalg.solve(j @ j.transpose(1, 2) + 1e-6 * torch.eye(4), -(j @ e[:, :, None]))[:, :, 0]
+        box = torch.minimum(torch.maximum(box + step, lo), hi)
+    return box
+
+def _crop_distances(x:torch.Tensor, y:torch.Tensor, r:int, crop:float, gate:float|None=None)->torch.Tensor:
+    "Distance of each pair after fitting the crop box of one inside the other (the way whose moment-frame box fits better)."
+    crop = 1.2 * crop   # room for rounding: a crop of 10% of 96 pixels keeps 86
+    fx, fy = moment_frames(x), moment_frames(y); ways = []
+    for p, q, fp, fq in ((x, y, fx, fy), (y, x, fy, fx)):   # p: the crop, found inside q
+        p = _resize(p, r); w = (fq[:, 2:] / fp[:, 2:]).clamp(1 - crop, 1); lo = torch.minimum((fq[:, :2] - w * fp[:, :2]).clamp(0, crop), 1 - w)
+        box = torch.cat([lo, lo + w], 1)   # the box of q whose moment frame is p's
+        ways.append((p, q, box, _distance(_sample(q[:, None], box, r)[:, 0], p)))
+    way, d = ways[1][-1] < ways[0][-1], torch.minimum(ways[0][-1], ways[1][-1])
+    for w, (p, q, box, _) in zip((~way, way), ways):   # the better way for each pair, refined within the gate
+        i = torch.nonzero(w if gate is None else w & (d <= gate))[:, 0]
+        if not len(i): continue
+        q, p = q[i], p[i]; bx = _fit_box(_blur(q, 1.0), _blur(p, r / q.shape[-1]), box[i], crop, 3)
+        d[i] = torch.minimum(d[i], _distance(_sample(q[:, None], _fit_box(q, p, bx, crop, 2), r)[:, 0], p))
+    return d
 
 
 # %% ../nbs/09_audit.ipynb #f0a00026
-def auto_threshold(sig:np.ndarray, # Signatures (`signatures`)
-                   q:float=0.005, # Quantile of the second-nearest-neighbour distances
-                   scale:float=0.6, # Factor on that quantile
-                   lo:float=0.002, hi:float=0.03, # Bounds
-                   sample:int=2000 # Images sampled
-                  )->float:
-    "A near-duplicate threshold for this collection: a low quantile of its images' distances to their second nearest neighbour."
-    cand = np.flatnonzero(sig[:, -1] < 0.5)   # flat images (one shared signature) say nothing about the spread
-    if len(cand) < 3: return hi
-    idx = np.random.default_rng(0).choice(cand, min(len(cand), sample), replace=False)
-    d = np.concatenate([1 - sig[idx[i:i + 256]] @ sig[cand].T for i in range(0, len(idx), 256)])
-    d[d < 1e-6] = np.inf   # itself and exact copies
-    return float(np.clip(scale * np.quantile(np.partition(d, 1, axis=1)[:, 1], q), lo, hi))
+def auto_threshold(a:np.ndarray, b:np.ndarray, # Candidate pairs
+                   d:np.ndarray, # Their distances
+                   n:int, # Number of images
+                   q:float=0.01, scale:float=0.45, # Quantile of the second-nearest distances, and the factor on it
+                   lo:float=0.002, hi:float=0.04)->float: # Bounds
+    "A near-duplicate threshold for this collection: a low quantile of its images' distances to their second nearest candidate."
+    if len(d) < 3: return hi
+    order = np.lexsort((np.r_[d, d], np.r_[a, b])); i, dd = np.r_[a, b][order], np.r_[d, d][order]
+    start = np.searchsorted(i, np.arange(n)); cnt = np.bincount(i, minlength=n)
+    second = dd[start[cnt >= 2] + 1]
+    return float(np.clip(scale * np.quantile(second, q), lo, hi)) if len(second) else hi
 
 
 # %% ../nbs/09_audit.ipynb #f0a0001d
