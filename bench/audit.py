@@ -3,8 +3,10 @@
   python bench/audit.py oof      # k-fold runs on a noisy Fashion-MNIST subset, cached under /tmp/fastaug_audit (once)
   python bench/audit.py --seed 15 oof   # a second draw (subset, noise, folds): 5,000 images per noise kind, kept beside the first
   python bench/audit.py labels   # precision / recall / F1 of label_issues vs cleanlab's find_label_issues, same OOF probabilities (every cached draw)
+  python bench/audit.py runs RUN[:PLANTED_CSV] ...   # label_issues' counts on k-fold run folders (planted.csv, or the CSV given, names the wrong labels)
   python bench/audit.py dups 60000 2000   # near_duplicates: recall and false pairs on planted copies, time for 60k images vs brute-force imagehash
   python bench/audit.py photos   # the same on tiles of real photos (scikit-learn's sample images)
+  python bench/audit.py digits   # the demo's 8x8 digits with planted copies (2x enlarged, JPEG q85): pairs found and false pairs, auto threshold with and without its cap for small pictures
 """
 import os, sys, time, json
 from pathlib import Path
@@ -154,6 +156,28 @@ def photos(tile=64, seeds=3):
     print(f'{n} tiles of {tile}x{tile}, {seeds} draws of each transformation per tile; auto thresholds: median {np.median(thr):.4f}, range {min(thr):.4f}-{max(thr):.4f}')
     print(pd.DataFrame(rows).round(3).to_string(index=False))
 
+def digits(seed=0, m=10):
+    "scikit-learn's 1,797 digits (8x8, as the demo writes them) plus m copies (half enlarged 2x, half JPEG quality 85): the automatic threshold with its cap for small pictures, and the collection's threshold alone."
+    import io
+    from PIL import Image
+    from sklearn.datasets import load_digits
+    from fastaug.audit import near_duplicates
+    ims = list((load_digits().images * 255 / 16).astype(np.uint8)); n = len(ims)
+    src = np.random.default_rng(seed).choice(n, m, replace=False)
+    def jpeg(a):
+        b = io.BytesIO(); Image.fromarray(a).save(b, 'JPEG', quality=85); return np.asarray(Image.open(b))
+    copies = [np.asarray(Image.fromarray(ims[i]).resize((16, 16))) if k < m // 2 else jpeg(ims[i]) for k, i in enumerate(src)]
+    planted = {(int(i), n + k) for k, i in enumerate(src)}
+    rows = []
+    for name, items, want in (('digits', ims, set()), ('digits + copies', ims + copies, planted)):
+        auto = near_duplicates(items); thr = auto.attrs['threshold']
+        for method, got in (('auto (capped at 0.04*(r/32)^2)', auto), (f'collection threshold alone ({thr:.4f})', near_duplicates(items, threshold=thr))):
+            found = set(zip(got.a.tolist(), got.b.tolist()))
+            rows.append({'items': name, 'method': method, 'planted found': f'{len(found & want)} of {len(want)}', 'other pairs': len(found - want),
+                         'closest other': round(float(got[[p not in want for p in zip(got.a, got.b)]].distance.min()), 4) if found - want else None,
+                         'farthest planted': round(float(got[[p in want for p in zip(got.a, got.b)]].distance.max()), 4) if found & want else None})
+    print(pd.DataFrame(rows).to_string(index=False))
+
 def run_arrays(run):
     "OOF probabilities, given and true labels, folds, classes and the run's namespace, read from the run's files (any run-format version)."
     from types import SimpleNamespace
@@ -185,8 +209,8 @@ def labels():
                 li = lambda **kw: _mask(label_issues(p, given, classes=vocab, folds=folds, **kw), len(y))
                 for name, mask in [('cleanlab find_label_issues', find_label_issues(y, p)),
                                    ('label_issues', li()), ('label_issues(ensemble=True)', li(ensemble=preds)),
-                                   ("label_issues(count='confident')", li(count='confident')),
-                                   ("label_issues(count='confident', ensemble=True)", li(count='confident', ensemble=preds)),
+                                   ("label_issues(count='expected_f1')", li(count='expected_f1')),
+                                   ("label_issues(count='expected_f1', ensemble=True)", li(count='expected_f1', ensemble=preds)),
                                    ("label_issues(count='mixture')", li(count='mixture'))]:
                     tp = (mask & err).sum(); pr, rc = tp / max(mask.sum(), 1), tp / err.sum()
                     rows.append({'seed': seed, 'noise': f'{kind} ({err.mean():.0%} of {len(y)})', 'OOF': oof_name, 'method': name, 'flagged': int(mask.sum()),
@@ -194,6 +218,25 @@ def labels():
     df = pd.DataFrame(rows); print(df.round(3).to_string(index=False))
     f1 = df.pivot_table(index=['seed', 'noise', 'OOF'], columns='method', values='F1', sort=False)
     print('\nlabel_issues F1 minus cleanlab F1 (same OOF):'); print((f1.drop(columns='cleanlab find_label_issues').sub(f1['cleanlab find_label_issues'], axis=0)).round(3).to_string())
+
+def runs(*specs):
+    "Per run folder: OOF accuracy, and for each count how many items label_issues flags, how many planted labels are among them, and its warning."
+    import warnings
+    from fastaug.audit import label_issues
+    rows = []
+    for spec in specs:
+        run, _, pl = spec.partition(':'); run = Path(run)
+        pl = Path(pl) if pl else run/'planted.csv'
+        planted = set(pd.read_csv(pl)['item'].astype(str)) if pl.exists() else set()
+        acc = json.loads((run/'scores.json').read_text())['oof']
+        for count in ('confident', 'expected_f1', 'mixture'):
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter('always'); iss = label_issues(run, count=count)
+            note = [str(o.message) for o in w if 'unreliable' in str(o.message)]
+            rows.append({'run': run.name, 'OOF accuracy': acc.get('accuracy', acc.get('accuracy_multi')), 'items': int(acc['n']), 'planted': len(planted),
+                         'count': count, 'flagged': len(iss), 'planted found': int(iss['item'].astype(str).isin(planted).sum()),
+                         'warns': 'yes' if note else 'no'})
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
 
 def _mask(iss, n):
     m = np.zeros(n, bool); m[iss.index.to_numpy()] = True; return m
@@ -203,4 +246,5 @@ if __name__ == '__main__':
     if argv[:1] == ['--seed']: SEED, argv = int(argv[1]), argv[2:]
     cmd, args = argv[0], argv[1:]
     if cmd == 'oof': oof(args or ('symmetric', 'feature'))
-    else: {'dups': dups, 'labels': labels, 'photos': photos}[cmd](*[int(a) for a in args])
+    elif cmd == 'runs': runs(*args)
+    else: {'dups': dups, 'labels': labels, 'photos': photos, 'digits': digits}[cmd](*[int(a) for a in args])

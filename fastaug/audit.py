@@ -30,12 +30,14 @@ class OOF:
     items:np.ndarray|None=None # Item of each row (image path, array or PIL image), if known
     folds:np.ndarray|None=None # Fold of each row, if known
     out_dir:Path|None=None # Run folder, if any
+    index:np.ndarray|None=None # Row label of each row (a run: the input DataFrame's index, as in `oof.csv`); default positions
+    delim:str=' ' # Multi-label: the delimiter that joins a row's class names (a run's `label_delim`)
 
     def label_names(self, y)->np.ndarray:
-        "Names of class indices `[n]` (or, multi-label, space-joined names of multi-hot rows)."
+        "Names of class indices `[n]` (or, multi-label, the names of multi-hot rows joined by `delim`)."
         cls = np.array([str(c) for c in self.classes], dtype=object)
         if not self.multi: return cls[np.asarray(y)]
-        return np.array([' '.join(cls[np.flatnonzero(r > 0.5)]) for r in np.asarray(y)], dtype=object)
+        return np.array([self.delim.join(cls[np.flatnonzero(r > 0.5)]) for r in np.asarray(y)], dtype=object)
 
 
 # %% ../nbs/09_audit.ipynb #f0a00009
@@ -103,7 +105,8 @@ def _from_array(probs, labels, classes=None, label_delim=None, items=None, folds
         given = np.zeros(p.shape, np.float32)
         given[np.repeat(np.arange(len(p)), np.diff(indptr)), col[indices]] = 1
     else: given = col[codes]
-    return OOF(p.astype(np.float32), given, cls, multi, None if items is None else _as_items(items), None if folds is None else np.asarray(folds), out_dir)
+    return OOF(p.astype(np.float32), given, cls, multi, None if items is None else _as_items(items), None if folds is None else np.asarray(folds),
+               out_dir, delim=(label_delim or ' ') if multi else ' ')
 
 def _as_items(items)->np.ndarray:
     "A 1-D object array of items (paths, image arrays or PIL images), one per row."
@@ -127,6 +130,7 @@ def read_oof(result_or_oof, # A `KFoldResult`, a run folder, or `[n, c]` probabi
     delim = (label_delim or _label_delim(r)) if r.multi else None
     o = _from_array(r.oof_probs, r.oof['label'].astype(str).to_numpy(), [str(v) for v in r.vocab], delim, r.oof['item'].to_numpy(),
                     r.folds, r.out_dir)
+    o.index = r.oof.index.to_numpy()   # `row` of oof.csv: the input's index labels (rows at fold -1 have none)
     return o
 
 
@@ -165,21 +169,21 @@ def noise_posterior(p:np.ndarray, # `[n, c]` probabilities
 
 def issue_count(p:np.ndarray, # `[n, c]` probabilities (a yes/no label: `[n, 2]`)
                 y:np.ndarray, # Given class `[n]`
-                count:str='auto', # 'confident', 'mixture' or 'auto'
+                count:str='confident', # 'confident', 'expected_f1' or 'mixture'
                 yes_no:bool=False # One label of multi-label data (`[n, 2]`): an entry is beaten when the other answer is likelier
                )->int:
     "How many of the items are mislabelled, estimated the way `count` says (see `label_issues`)."
-    n = len(y); py = p[np.arange(n), y]; order = np.argsort(py, kind='stable')
-    mix = lambda: mixture_count(-np.log(np.clip(py, 1e-7, 1)))
-    if count == 'mixture': return mix()
+    n = len(y); py = p[np.arange(n), y]
+    if count == 'mixture': return mixture_count(-np.log(np.clip(py, 1e-7, 1)))
     j, t = _confident(p, y)
     beaten = py < 0.5 if yes_no else (j >= 0) & (p[np.arange(n), np.maximum(j, 0)] > py)   # yes/no: the other answer is likelier
     conf = int((beaten & (py < t[y] * (1 - 1e-6))).sum())   # doubted and beaten: not a tie
     if count == 'confident' or conf == 0: return conf
-    q = noise_posterior(p, y)[order]; f1 = 2 * np.cumsum(q) / (np.arange(1, n + 1) + q.sum())   # expected F1 of flagging the k least confident
-    return min(2 * conf, max(conf, int(f1.argmax()) + 1, (conf + mix()) // 2))   # at most twice the confident count
+    q = noise_posterior(p, y)[np.argsort(py, kind='stable')]
+    f1 = 2 * np.cumsum(q) / (np.arange(1, n + 1) + q.sum())   # expected F1 of flagging the k least confident
+    return min(2 * conf, max(conf, int(f1.argmax()) + 1))   # between the confident count and twice it
 
-def _single_issues(p:np.ndarray, y:np.ndarray, count:str='auto'):
+def _single_issues(p:np.ndarray, y:np.ndarray, count:str='confident'):
     "Mask, score and suggested class of single-label issues: as many as `count` estimates, lowest self-confidence first."
     n = len(y); py = p[np.arange(n), y]
     mask = np.zeros(n, bool); mask[np.argsort(py, kind='stable')[:issue_count(p, y, count)]] = True
@@ -188,7 +192,7 @@ def _single_issues(p:np.ndarray, y:np.ndarray, count:str='auto'):
 
 
 # %% ../nbs/09_audit.ipynb #f0a00010
-def _multi_issues(p:np.ndarray, y:np.ndarray, count:str='auto'):
+def _multi_issues(p:np.ndarray, y:np.ndarray, count:str='confident'):
     "Mask, score and suggested multi-hot rows of multi-label issues: per label (a yes/no question), as many entries as `count` estimates, least confident first."
     g = np.where(y > 0.5, p, 1 - p)   # probability of each entry's given value
     flip = np.zeros(p.shape, bool)
@@ -196,6 +200,26 @@ def _multi_issues(p:np.ndarray, y:np.ndarray, count:str='auto'):
         nk = issue_count(np.stack([1 - p[:, k], p[:, k]], 1), (y[:, k] > 0.5).astype(np.int64), count, yes_no=True)
         flip[np.argsort(g[:, k], kind='stable')[:nk], k] = True
     return flip.any(1), np.where(flip, 1 - g, 0).max(1), np.where(flip, 1 - y, y)
+
+def _weak_note(o:OOF, # The OOF probabilities and labels
+               flagged:int=0 # How many items the audit flags
+              )->str|None: # Why the issues are unreliable, or None
+    "A note when the OOF model is too weak for its issues to mean much (see `label_issues`), or when most items are flagged."
+    g, n, why = o.given, len(o.probs), None
+    if not n: return None
+    if o.multi:   # per label: less than halfway from the base rate to 1
+        g = g > 0.5; acc, base = ((o.probs > 0.5) == g).mean(0), np.maximum(g.mean(0), 1 - g.mean(0))
+        bad = np.flatnonzero(acc - base < 0.5 * (1 - base))
+        if len(bad): why = (f"the out-of-fold model is weak on {len(bad)} of the {g.shape[1]} labels (" + '; '.join(
+            f"{o.classes[k]}: OOF accuracy {acc[k]:.3f}, always answering the most frequent value {base[k]:.3f}" for k in bad[:3]) + ')')
+    else:
+        acc, base, wrong = (o.probs.argmax(1) == g).mean(), np.bincount(g).max() / n, issue_count(o.probs, g); top = 1 - wrong / n
+        if acc < top and (top <= base or acc - base < 0.6 * (top - base)):   # < 60% of the way from the base rate to a model wrong only where the labels are
+            why = (f"the out-of-fold model is weak (OOF accuracy {acc:.3f}; always answering the most frequent class scores {base:.3f}, "
+                   f"a model wrong only on the {wrong} confidently contradicted labels {top:.3f})")
+    if why is None and flagged <= n / 2: return None
+    return (f"label issues are unreliable: {why or f'{flagged} of the {n} items are flagged (more than half)'}; the model's own mistakes "
+            "look like wrong labels. Train a stronger model (more epochs, larger images, a pretrained arch) before relabelling.")
 
 def _cleanlab_issues(p:np.ndarray, y:np.ndarray, multi:bool):
     "Mask of cleanlab's `find_label_issues` (the optional `audit` extra)."
@@ -221,7 +245,8 @@ def fold_predictions(result_or_dir, # A `KFoldResult` or its run folder
         d = np.load(fn)
         if np.array_equal(d['stamp'], stamp): return d['probs']
     gone = [o for o in items if not Path(o).exists()]
-    if gone: raise FileNotFoundError(f"{len(gone)} images of the run no longer exist (e.g. {gone[:3]}): fold_predictions needs them all")
+    if gone: raise FileNotFoundError(f"{len(gone)} images of the run cannot be found from the current folder (e.g. {gone[:3]}): fold_predictions "
+                                     "needs them all; restore them, or run it from the folder the run was made in")
     cpu = (not torch.cuda.is_available()) if cpu is None else cpu
     out = []
     for p in res.model_paths:
@@ -278,11 +303,12 @@ def _blend(p:np.ndarray, extra:list, weight:float)->np.ndarray:
 
 # %% ../nbs/09_audit.ipynb #f0a00014
 def _issue_table(o:OOF, p:np.ndarray, mask, score, sug)->pd.DataFrame:
-    "The issues, most suspect first, indexed by row position."
+    "The issues, most suspect first, indexed by `row`: the OOF's row labels (a run: the input's index, as in `oof.csv`) or positions."
     rows = np.flatnonzero(mask)
     rows = rows[np.argsort(-score[rows], kind='stable')]
     df = pd.DataFrame({'item': o.items[rows] if o.items is not None else rows, 'label': o.label_names(o.given[rows]),
-                       'suggested': o.label_names(sug[rows]), 'score': score[rows]}, index=pd.Index(rows, name='row'))
+                       'suggested': o.label_names(sug[rows]), 'score': score[rows]},
+                      index=pd.Index(o.index[rows] if o.index is not None else rows, name='row'))
     if not o.multi: df['p_label'], df['p_suggested'] = p[rows, o.given[rows]], p[rows, sug[rows]]
     if o.folds is not None: df['fold'] = o.folds[rows]
     return df
@@ -291,16 +317,16 @@ def label_issues(result_or_oof, # A `KFoldResult`, a run folder, or `[n, c]` OOF
                  labels=None, # With probabilities: the given labels (indices or names; multi-hot, lists or delimited strings)
                  classes=None, # With probabilities: the class of each column
                  method:str='fastaug', # 'fastaug' (count, then rank by self-confidence) or 'cleanlab' (its `find_label_issues`; `fastaug[audit]`)
-                 count:str='auto', # How 'fastaug' counts the errors: 'auto', 'confident' (confident joint) or 'mixture' (two-Gaussian mixture on the losses)
+                 count:str='confident', # How 'fastaug' counts the errors: 'confident' (confident joint), 'expected_f1' (up to twice it) or 'mixture' (two-Gaussian mixture on the losses)
                  ensemble=False, # Blend in the other folds' models' predictions: True (a run; see `fold_predictions`) or their array `[k, n, c]`
                  history=None, # Training-time probabilities per item: `[n, c]`, a table (item + one column per class), a `ProgressiveLabelCorrection` (its `.probs`), or a list of them
                  weight:float=1.0, # Weight of each extra signal against the OOF probabilities
                  label_delim:str|None=None, # Multi-label delimiter of string labels
                  items=None, # With probabilities: the item of each row (for `show_label_issues` and `relabel`)
                  folds=None, # With probabilities: the fold of each row (needed by an `ensemble` array)
-                )->pd.DataFrame: # Indexed by row position; item, label, suggested, score (higher: more suspect)[, p_label, p_suggested][, fold]
-    "Items whose out-of-fold predictions confidently contradict their label, most suspect first, with a suggested label."
-    check_choice(method, 'method', ('fastaug', 'cleanlab')); check_choice(count, 'count', ('auto', 'confident', 'mixture'))
+                )->pd.DataFrame: # Indexed by `row` (a run's: as in `oof.csv`); item, label, suggested, score (higher: more suspect)[, p_label, p_suggested][, fold]
+    "The items whose label the out-of-fold predictions doubt most, as many as `count` estimates are wrong, most suspect first, with a suggested label."
+    check_choice(method, 'method', ('fastaug', 'cleanlab')); check_choice(count, 'count', ('confident', 'expected_f1', 'mixture'))
     weight = check_real(weight, 'weight', 0)
     o = read_oof(result_or_oof, labels, classes, label_delim, items, folds)
     extra = []
@@ -314,7 +340,10 @@ def label_issues(result_or_oof, # A `KFoldResult`, a run folder, or `[n, c]` OOF
     p = _blend(o.probs, extra, weight) if extra else o.probs
     mask, score, sug = (_multi_issues if o.multi else _single_issues)(p, o.given, count)
     if method == 'cleanlab': mask = _cleanlab_issues(p, o.given, o.multi)
-    return _issue_table(o, p, mask, score, sug)
+    note = _weak_note(o, int(mask.sum()))
+    if note: warnings.warn(note, UserWarning, stacklevel=2)
+    out = _issue_table(o, p, mask, score, sug); out.attrs['note'] = note
+    return out
 
 
 # %% ../nbs/09_audit.ipynb #f0a00016
@@ -348,33 +377,68 @@ def show_label_issues(issues:pd.DataFrame, # The table of `label_issues`
 
 
 # %% ../nbs/09_audit.ipynb #f0a00017
-def relabel(df:pd.DataFrame, # The items, one row per OOF row (the DataFrame the run was made from) or matched by `item_col`
+def _issue_rows(df:pd.DataFrame, issues:pd.DataFrame, item_col:str|None=None)->np.ndarray:
+    "Positions in `df` of the issues: by item when they carry items (paths or keys), else by their `row` (df's index labels)."
+    items = issues['item'] if 'item' in issues.columns else pd.Series([], dtype=object)
+    if item_col is None and not (len(items) and all(isinstance(o, (str, Path)) for o in items)):
+        missing = issues.index[~issues.index.isin(df.index)]
+        if len(missing): raise ValueError(f"issues name rows {list(missing[:5])} that df's index does not hold: pass the DataFrame the run was made "
+                                          "from (its index labels are the issues' `row`), or item_col=")
+        if not df.index.is_unique: raise ValueError("df's index has repeated labels: matching issues by `row` needs unique ones (or pass item_col=)")
+        return df.index.get_indexer(issues.index)
+    keys = items.astype(str).to_numpy()
+    if item_col is None:
+        cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and set(keys) <= set(df[c].astype(str))]
+        if not cols: raise ValueError(f"no column of df holds the issues' items (e.g. {keys[:2].tolist()}): pass the DataFrame the run was made from, or item_col=")
+        item_col = cols[0]
+    if item_col not in df.columns: raise ValueError(f"column {item_col!r} not in df (columns: {list(df.columns)})")
+    pos = pd.Series(np.arange(len(df)), index=df[item_col].astype(str).to_numpy())
+    unknown = sorted(set(keys) - set(pos.index))
+    if unknown: raise ValueError(f"{len(unknown)} issue items are not in df[{item_col!r}] (e.g. {unknown[:3]}): pass the DataFrame the run was made from")
+    out = []
+    for k, r in zip(keys, issues.index):
+        p = np.atleast_1d(pos.loc[k])
+        if len(p) > 1: p = p[df.index[p] == r]   # an item listed twice: the issue's own row
+        if len(p) != 1: raise ValueError(f"item {k!r} is in {len(np.atleast_1d(pos.loc[k]))} rows of df[{item_col!r}]: keep the index of the DataFrame the run was made from")
+        out.append(p[0])
+    return np.array(out, dtype=np.int64)
+
+def _cast_like(col:pd.Series, values, name:str):
+    "The label column and the suggested names in its type (int labels stay int); both as str, with a warning, when they do not fit."
+    vals = ['' if pd.isna(v) else str(v) for v in values]   # a multi-label row with no class left, read back from CSV: empty
+    cats = isinstance(col.dtype, pd.CategoricalDtype)
+    kind = col.cat.categories.dtype if cats else col.dtype
+    have = col.dropna()
+    if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind):
+        types = {type(v) for v in (col.cat.categories if cats else have)}
+        kind = types.pop() if len(types) == 1 else str
+    try: conv = list(pd.Series(vals, dtype=object).astype(kind)) if kind is not str else vals
+    except (ValueError, TypeError): conv = None
+    if conv is not None and [str(v) for v in conv] == vals:
+        if cats: col = col.cat.add_categories([v for v in dict.fromkeys(conv) if v not in col.cat.categories])
+        return col, conv
+    warnings.warn(f"relabel: suggested labels such as {vals[0]!r} are not of the {kind.__name__ if isinstance(kind, type) else kind} type of column "
+                  f"{name!r}: the whole column is written as str", UserWarning, stacklevel=3)
+    return col.astype(str), vals
+
+
+# %% ../nbs/09_audit.ipynb #f0a0005d
+def relabel(df:pd.DataFrame, # The items: the DataFrame the run was made from (or any table holding the issues' items)
             issues:pd.DataFrame, # The table of `label_issues` (filter it to keep only the fixes you accept)
             label_col:str='label', # Column of labels to correct
-            item_col:str|None=None, # Match issues to rows by this column (= the issues' `item`); default by row position
+            item_col:str|None=None, # Column holding the issues' `item`; default: found (or, for issues without items, df's index = their `row`)
             action:str='relabel', # 'relabel' (write the suggested label) or 'drop' (remove the items)
-            label_delim:str|None=None, # Multi-label: the delimiter of `label_col` (suggestions are space-joined)
             fname=None, # Write the result as CSV here (no index)
            )->pd.DataFrame:
     "A copy of `df` with the issues' labels replaced by the suggested ones (or the items dropped), optionally written as CSV."
     check_choice(action, 'action', ('relabel', 'drop'))
     if not isinstance(df, pd.DataFrame): raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     if label_col not in df.columns: raise ValueError(f"column {label_col!r} not in df (columns: {list(df.columns)})")
-    if item_col is None:
-        rows = issues.index.to_numpy()
-        if len(rows) and (rows.min() < 0 or rows.max() >= len(df)):
-            raise ValueError(f"issues name row positions up to {rows.max()} but df has {len(df)} rows: pass the DataFrame the run was made from, or item_col=")
-    else:
-        if item_col not in df.columns: raise ValueError(f"column {item_col!r} not in df (columns: {list(df.columns)})")
-        pos = pd.Series(np.arange(len(df)), index=df[item_col].astype(str).to_numpy())
-        unknown = sorted(set(issues['item'].astype(str)) - set(pos.index))
-        if unknown: raise ValueError(f"{len(unknown)} issue items are not in df[{item_col!r}] (e.g. {unknown[:3]})")
-        rows = pos.loc[issues['item'].astype(str).to_numpy()].to_numpy()
-    out = df.copy()
-    if action == 'drop': out = out.drop(index=out.index[rows])
-    else:
-        out[label_col] = out[label_col].astype(object)
-        out.iloc[rows, out.columns.get_loc(label_col)] = [s.replace(' ', label_delim) if label_delim else s for s in issues['suggested'].astype(str)]
+    rows, out = _issue_rows(df, issues, item_col), df.copy()
+    if action == 'drop': out = out.iloc[np.setdiff1d(np.arange(len(out)), rows)]
+    elif len(rows):
+        out[label_col], vals = _cast_like(out[label_col], issues['suggested'], label_col)   # names as written: never re-split
+        out.iloc[rows, out.columns.get_loc(label_col)] = vals
     if fname is not None: out.to_csv(fname, index=False)
     return out
 
@@ -434,7 +498,9 @@ def near_duplicates(items, # Image paths, PIL images or arrays, or one uint8 arr
     if crop > 0:   # only pairs not already close enough
         m = np.flatnonzero(d > threshold)
         d[m] = np.minimum(d[m], pair_distances(g, a[m], b[m], crop=crop, gate=10 * threshold))
-    ok = d <= threshold
+    side = np.zeros(len(items), np.int64)
+    for s, (pos, _) in g.items(): side[pos] = s
+    ok = d <= (np.minimum(threshold, _detail_cap(np.minimum(side[a], side[b]))) if auto else threshold)
     out = pd.DataFrame({'a': a[ok], 'b': b[ok], 'distance': np.maximum(d[ok], 0).astype(np.float32)})
     out = out.sort_values(['distance', 'a', 'b'], kind='stable').reset_index(drop=True)
     out.attrs['threshold'] = threshold
@@ -592,6 +658,10 @@ def _crop_distances(x:torch.Tensor, y:torch.Tensor, r:int, crop:float, gate:floa
 
 
 # %% ../nbs/09_audit.ipynb #f0a00026
+def _detail_cap(r)->np.ndarray:
+    "The largest automatic threshold for pairs compared at `r` pixels a side: 0.04·(r/32)², since distinct small pictures sit closer."
+    return 0.04 * (np.asarray(r, np.float64) / 32) ** 2
+
 def auto_threshold(a:np.ndarray, b:np.ndarray, # Candidate pairs
                    d:np.ndarray, # Their distances
                    n:int, # Number of images
@@ -625,29 +695,42 @@ def fold_shares(result_or_dir # A `KFoldResult` or its run folder
     t.insert(0, 'n', list(np.bincount(o.folds)) + [len(hot)])
     return t
 
+def _opens(o)->bool:
+    "Whether an item (a path) opens as an image from the current folder."
+    from PIL import Image
+    if not isinstance(o, (str, Path)): return True
+    try:
+        with Image.open(o): return True
+    except (OSError, ValueError): return False
+
 def _missing(items)->list:
-    "Items (paths) that no longer exist."
-    return [str(o) for o in items if isinstance(o, (str, Path)) and not Path(o).exists()]
+    "Items (paths) that cannot be opened."
+    return [str(o) for o in items if not _opens(o)]
 
 
 # %% ../nbs/09_audit.ipynb #f0a0001e
-def _pair_figure(items, pairs:pd.DataFrame, n:int=6):
+def _pair_figure(pairs:pd.DataFrame, n:int=6):
     "The first `n` pairs side by side, titled with their folds and distance."
     from fastai.vision.all import get_grid, show_image
     n = min(n, len(pairs)); axs = get_grid(2 * n, nrows=n, ncols=2, figsize=(4, 2 * n))
     for i, (_, r) in enumerate(pairs.head(n).iterrows()):
         for j, side in enumerate('ab'):
-            show_image(_load_image(items[r[side]]), ax=axs[2 * i + j], cmap='gray',
+            show_image(_load_image(r[f'item_{side}']), ax=axs[2 * i + j], cmap='gray',
                        title=f"fold {r[f'split_{side}']}" + (f", d={r.distance:.4f}" if j else ''))
     return axs[0].figure
 
 def _duplicates(res:KFoldResult, **kwargs)->pd.DataFrame:
-    "`leakage_pairs` over the run's existing images, with positions as OOF rows."
+    "`leakage_pairs` over the run's images that open (a warning names the others); `row_a`, `row_b` are their `row` in `oof.csv`."
     items = res.oof['item'].astype(str).to_numpy()
-    ok = np.flatnonzero([Path(o).exists() for o in items])
+    ok = np.flatnonzero([_opens(o) for o in items])
+    if len(ok) < len(items):
+        bad = items[np.setdiff1d(np.arange(len(items)), ok)]
+        warnings.warn(f"{len(bad)} of the run's {len(items)} images cannot be opened (e.g. {bad[0]}) and are left out of the near-duplicate "
+                      "search: run the audit from the folder the run was made in, or restore them", UserWarning, stacklevel=3)
     p = leakage_pairs(list(items[ok]), res.folds[ok], res.oof['label'].to_numpy()[ok], **kwargs)
-    p['a'], p['b'] = ok[p.a], ok[p.b]
-    p.insert(2, 'item_a', items[p.a]); p.insert(3, 'item_b', items[p.b])
+    a, b, rows = ok[p.a], ok[p.b], res.oof.index.to_numpy()
+    p = p.drop(columns=['a', 'b']); p.insert(0, 'row_a', rows[a]); p.insert(1, 'row_b', rows[b])
+    p.insert(2, 'item_a', items[a]); p.insert(3, 'item_b', items[b])
     return p
 
 
@@ -681,7 +764,10 @@ def write_report(run_dir, # A run folder (from `kfold_fit`, `fastaug kfold` or `
              f"{len(res.model_paths)} folds{', multi-label' if res.multi else ''}.</p>",
              '<h2>Fold shares (%)</h2>', _table(fold_shares(res), digits=1), '<h2>Scores</h2>', _table(res.scores)]
     parts += [f'<h2>{t}</h2>{h}' for t, h in _plots(res)]
-    parts.append(f'<h2>Label issues</h2><p>{len(iss)} items whose out-of-fold predictions confidently contradict their label.</p>')
+    parts.append(f"<h2>Label issues</h2><p>{len(iss)} items whose label the out-of-fold predictions doubt most: as many as they confidently "
+                 "contradict (another class reaching its own threshold is likelier than the label, which is below its class's mean "
+                 "probability), lowest probability of the label first.</p>")
+    if iss.attrs.get('note'): parts.append(f"<p><b>Note:</b> {html.escape(iss.attrs['note'])}</p>")
     shown = iss[[o not in set(gone) for o in iss['item'].astype(str)]]
     if len(shown): parts.append(_png(show_label_issues(shown, n=n_issues, ncols=8)))
     parts.append(_table(iss.head(50)))
@@ -689,9 +775,10 @@ def write_report(run_dir, # A run folder (from `kfold_fit`, `fastaug kfold` or `
         d = _duplicates(res, threshold=threshold); leak = d[d.kind == 'leak']
         parts.append(f"<h2>Near-duplicates</h2><p>{len(leak)} pairs across folds, {(d.kind == 'conflict').sum()} within a fold with different labels, "
                      f"{(d.kind == 'duplicate').sum()} within a fold with the same label.</p>")
-        if len(leak): parts.append(_png(_pair_figure(items, leak)))
+        if len(leak): parts.append(_png(_pair_figure(leak)))
         parts.append(_table(d.head(50), index=False))
-    if gone: parts.append(f'<h2>Missing images</h2><p>{len(gone)} items no longer exist:</p><ul>' +
+    if gone: parts.append(f'<h2>Missing images</h2><p>{len(gone)} items cannot be opened from the current folder (deleted, moved, or '
+                          'stored relative to the folder the run was made in):</p><ul>' +
                           ''.join(f'<li>{html.escape(o)}</li>' for o in gone[:200]) + '</ul>')
     doc = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>fastaug report</title><style>body{font-family:sans-serif;max-width:1100px;"
            "margin:auto}table{border-collapse:collapse;font-size:12px}td,th{padding:2px 6px;text-align:right}</style></head><body>"

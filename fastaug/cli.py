@@ -42,7 +42,7 @@ _WORDS = [(r'[\w.]+=[^,()]*, (--[\w-]+)', r'\1'),                      # "(fold=
           (r'\bresume=False\b', '--no-resume'), (r'\bout_dir\b', '--out'), (r'\bn_splits\b', '--n-splits'),
           (r'\blabel_delim\b', '--label-delim'), (r'\blabel_col\b', '--label-col'), (r'\bgroup_col\b', '--group-col'),
           (r'\bitem_col\b', '--item-col'), (r'\bkfold_fit\b', 'fastaug kfold'), (r'\bmerge_kfold\b', 'fastaug merge'),
-          (r'\bunknown arch\b', 'unknown --arch'), (r' \(or pass callables\)', '')]
+          (r'\bunknown arch\b', 'unknown --arch'), (r' \(or pass callables\)', ''), (r'\bbs=(\d+)', r'--bs \1'), (r'\blower bs\b', 'lower --bs')]
 
 def _cli_words(msg:str)->str:
     "A library message in the command's words: `resume=False` -> `--no-resume`, `out_dir` -> `--out`, ..."
@@ -143,12 +143,13 @@ def _lines(mask)->str:
     return ', '.join(str(r + 2) for r in rows[:5]) + more
 
 def _read_csv(csv:Path, cols:dict, text=()):
-    "A CSV of items (columns `text` read as text), refusing a missing or unreadable file, a missing column (named with its option), empty values."
+    "A CSV of items (columns `text` read as text; only empty cells are empty), refusing a missing file, a missing column, empty values."
     import pandas as pd
     if not csv.is_file(): _err(f"no such file: {csv}" if not csv.exists() else f"{csv} is a folder; give a CSV file")
     try:
         with warnings.catch_warnings():   # a row longer than the header would silently become the index
-            warnings.simplefilter('error', pd.errors.ParserWarning); df = pd.read_csv(csv, index_col=False, dtype={c: str for c in text})
+            warnings.simplefilter('error', pd.errors.ParserWarning)
+            df = pd.read_csv(csv, index_col=False, dtype={c: str for c in text}, keep_default_na=False, na_values=[''])
     except Exception as e: _err(f"cannot read {csv} as CSV: {e}")
     if not len(df): _err(f"{csv} has no rows")
     for opt, names in cols.items():
@@ -190,8 +191,8 @@ def _skipped(bad:list):
 
 # %% ../nbs/08_cli.ipynb #d2a0c023
 _MIXES = {'mixup': 'MixUp', 'cutmix': 'CutMix', 'cutmixup': 'CutMixUp', 'ricap': 'RICAP'}
-_DEFAULTS = {'size': 32, 'epochs': 5, 'mix': 'none', 'aug': 'none', 'tta': 'auto'}
-_DEMO = {'size': 16, 'epochs': 8, 'mix': 'none', 'aug': 'noflip', 'tta': 'auto', 'threads': 1, 'out': 'fastaug-demo'}   # what helps on the digits
+_DEFAULTS = {'n_splits': 5, 'size': 32, 'epochs': 5, 'mix': 'none', 'aug': 'none', 'tta': 'auto'}
+_DEMO = {'n_splits': 5, 'size': 16, 'epochs': 8, 'mix': 'none', 'aug': 'noflip', 'tta': 'auto', 'threads': 1, 'out': 'fastaug-demo'}   # what helps on the digits
 _PLANTED = 30   # wrong labels the demo plants in the digits
 
 def _check_views(tta:str, merge:str='mean'):
@@ -205,16 +206,31 @@ def _check_kfold_args(a):
     if a.demo and a.data is not None: _err("give either DATA or --demo, not both")
     if not a.demo and a.data is None: _err("missing DATA (a folder of class folders, or a CSV), or use --demo")
     if not a.demo and a.out is None: _err("missing --out DIR (the folder for the run's files)")
+    if a.demo and a.fold_col: _err("--fold-col needs a CSV (the demo deals its own folds)")
     for k, v in (_DEMO if a.demo else _DEFAULTS).items():
-        if getattr(a, k, None) is None: setattr(a, k, v)
-    _out_dir(a.out)
-    if a.fold is not None and a.fold >= a.n_splits: _err(f"--fold {a.fold} is out of range 0..{a.n_splits - 1} (--n-splits {a.n_splits})")
+        if getattr(a, k, None) is None and not (k == 'n_splits' and a.fold_col): setattr(a, k, v)   # a fold column sets --n-splits
+    _out_dir(a.out); _check_fold(a)
     if a.arch != 'small':
         from fastaug.data import resolve_arch
         resolve_arch(a.arch)
     _check_views(a.tta)
-    w = a.pretrained_weights
-    if w is not None and not Path(w).is_file(): _err(f"--pretrained-weights {w}: no such file")
+    if a.pretrained_weights is not None: _check_weights(a.pretrained_weights)
+
+# %% ../nbs/08_cli.ipynb #9b8ba96d
+def _check_fold(a):
+    "Refuse a `--fold` that is not a fold of the run."
+    if a.fold is not None and a.n_splits is not None and a.fold >= a.n_splits:
+        _err(f"--fold {a.fold} is out of range 0..{a.n_splits - 1} ({f'--fold-col {a.fold_col}' if a.fold_col else '--n-splits'} {a.n_splits})")
+
+def _check_weights(w):
+    "Refuse a `--pretrained-weights` file that PyTorch cannot load as a state dict of tensors."
+    import torch
+    if not Path(w).is_file(): _err(f"--pretrained-weights {w}: no such file")
+    try: sd = torch.load(w, map_location='cpu', weights_only=True)
+    except Exception: sd = None
+    sd = sd.get('state_dict', sd.get('model', sd)) if isinstance(sd, dict) else sd
+    if not isinstance(sd, dict) or not sd or not all(torch.is_tensor(v) for v in sd.values()):
+        _err(f"--pretrained-weights {w} is not a PyTorch state dict (a .pth/.pt file saved with torch.save(model.state_dict()))")
 
 # %% ../nbs/08_cli.ipynb #d2a0c025
 def _kfold_items(a):
@@ -222,18 +238,46 @@ def _kfold_items(a):
     data = Path(a.data)
     if not data.exists(): _err(f"no such file or folder: {data}")
     if data.is_dir():
-        if a.group_col: _err("--group-col needs a CSV (a folder gives only path and label)")
+        for o in ('group_col', 'fold_col'):
+            if getattr(a, o): _err(f"--{o.replace('_', '-')} needs a CSV (a folder gives only path and label)")
         df = _folder_items(data); a.item_col, a.label_col = 'path', 'label'
+        df['path'] = [os.path.join(data.resolve(), os.path.relpath(p, data)) for p in df['path']]
     else:
-        cols = {'--item-col': a.item_col, '--label-col': a.label_col, **({'--group-col': a.group_col} if a.group_col else {})}
-        df = _read_csv(data, cols, text=[a.item_col, a.label_col])   # labels are names, as a folder's are
-        df[a.item_col] = [str(p) if Path(p).is_absolute() else str(data.parent/p) for p in df[a.item_col].astype(str)]
+        cols = {'--item-col': a.item_col, '--label-col': a.label_col, '--group-col': a.group_col, '--fold-col': a.fold_col}
+        df = _read_csv(data, {o: c for o, c in cols.items() if c}, text=[a.item_col, a.label_col])   # labels are names, as a folder's are
+        df[a.item_col] = [os.path.normpath(os.path.join(data.parent.resolve(), p)) for p in df[a.item_col].astype(str)]
+        _fold_col(df, a, data)
     _check_labels(df[a.label_col], a.label_delim, a.single_label, min_classes=2)
     bad = _check_images(df[a.item_col], a.skip_bad)
     df = df[~df[a.item_col].isin(bad)].reset_index(drop=True)
     if bad: _check_labels(df[a.label_col], a.label_delim, True, min_classes=2)   # what is left must still be two classes
     _skipped(bad); return df
 
+# %% ../nbs/08_cli.ipynb #e4571ae2
+def _fold_col(df, a, csv:Path):
+    "`--fold-col`'s fold ids checked (setting `--n-splits`); without it, a `fold` column of ids refused, since new folds would replace them."
+    import pandas as pd
+    if a.fold_col is None:
+        f = df.get('fold', pd.Series(dtype=object)); ids = f[f.notna() & (pd.to_numeric(f, errors='coerce') != -1)]
+        if len(ids): _err(f"{csv} has a 'fold' column with fold ids {_ids(ids)}: pass --fold-col fold to use them, or drop the column to deal new folds")
+        return
+    f = pd.to_numeric(df[a.fold_col], errors='coerce'); bad = f.isna() | (f != f.round()) | (f < -1)
+    if bad.any(): _err(f"{csv}: --fold-col {a.fold_col} holds {df[a.fold_col][bad].iloc[0]!r} on line(s) {_lines(bad)}; fold ids are integers 0..k-1 (-1: a row that only trains)")
+    k = int(f.max()) + 1
+    if a.n_splits not in (None, k): _err(f"--n-splits {a.n_splits}, but --fold-col {a.fold_col} holds {k} folds (0..{k - 1}); drop --n-splits")
+    a.n_splits = k; _check_fold(a)
+
+def _ids(vals)->str:
+    "Fold ids as a user reads them: `0..4`, or the first few values."
+    import pandas as pd
+    num = pd.to_numeric(vals, errors='coerce')
+    if num.notna().all() and (num == num.round()).all():
+        u = sorted(set(num.astype(int).tolist()))
+        return f"{u[0]}..{u[-1]}" if len(u) > 2 and u == list(range(u[0], u[-1] + 1)) else ', '.join(map(str, u[:5])) + (' ...' if len(u) > 5 else '')
+    u = list(dict.fromkeys(vals.astype(str)))
+    return ', '.join(map(repr, u[:3])) + (' ...' if len(u) > 3 else '')
+
+# %% ../nbs/08_cli.ipynb #17eb4d9b
 def _demo_items(seed:int):
     "The digits with `_PLANTED` labels changed to another digit, and the table of those changes."
     import numpy as np, pandas as pd
@@ -287,8 +331,24 @@ def _train(a, df, out:Path):
     from fastaug.kfold import kfold_fit
     config = {k: getattr(a, k) for k in _CONFIG} | ({'planted': _PLANTED} if a.demo else {})
     kw = dict(learner_fn=_learner_fn(a), fit_fn=_fit_fn(a), out_dir=out, fold=a.fold, tta=a.tta, dls_kwargs=_dls_kwargs(a), resume=a.resume,
-              seed=a.seed, item_col=a.item_col, label_col=a.label_col, label_delim=a.label_delim, group_col=a.group_col, config=config)
+              seed=a.seed, item_col=a.item_col, label_col=a.label_col, label_delim=a.label_delim, group_col=a.group_col, folds=a.fold_col, config=config)
     with _torch_threads(a.threads): return kfold_fit(df, a.n_splits, **kw)
+
+# %% ../nbs/08_cli.ipynb #b0cc9f3a
+def _check_batches(a, df):
+    "Refuse a `--bs` above a fold's training rows: fastai drops the last partial batch, so that fold would have no batch at all."
+    import tempfile
+    from fastaug.kfold import prepare_run
+    from fastaug.sampling import oversample
+    scratch = Path(tempfile.mkdtemp(prefix='fastaug-folds-'))   # the run's own folds, dealt once more where nothing is kept
+    try: run = prepare_run(df, a.n_splits, scratch, folds=a.fold_col, seed=a.seed, item_col=a.item_col, label_col=a.label_col,
+                           label_delim=a.label_delim, group_col=a.group_col)
+    finally: shutil.rmtree(scratch, ignore_errors=True)
+    for k in [a.fold] if a.fold is not None else range(run.n_splits):
+        n = int((run.df['fold'] != k).sum())
+        if n < a.bs and a.oversample:
+            n = int((oversample(run.df, k, a.label_col, seed=run.seed, label_delim=a.label_delim)['fold'] != k).sum())
+        if n < a.bs: _err(f"fold {k} has {n} training rows, fewer than --bs {a.bs}: lower --bs (e.g. --bs {2 ** int(math.log2(max(n, 1)))})")
 
 # %% ../nbs/08_cli.ipynb #d2a0c028
 def _headless():
@@ -326,7 +386,7 @@ def _demo_end(res, out:Path, planted):
     "The audit and the report of the demo run, and its last lines."
     import pandas as pd
     from fastaug.audit import audit_run, write_report
-    issues = pd.read_csv(audit_run(out)['label_issues'], index_col=0)   # indexed by row position in the OOF
+    issues = pd.read_csv(audit_run(out)['label_issues'], index_col=0)   # indexed by oof.csv's row, as planted.csv
     found = planted['row'].isin(issues.index).sum()
     s, report = res.scores.loc['oof'], write_report(out)
     print(f"planted {len(planted)} wrong labels ({out/'planted.csv'}): the audit found {found} of them among its "
@@ -339,10 +399,11 @@ def _kfold_cmd(a):
     "`fastaug kfold`: k-fold cross-validation of an image classifier, written to `--out`."
     _check_kfold_args(a)
     df, planted = _demo_items(a.seed) if a.demo else (_kfold_items(a), None)
+    _check_batches(a, df)
     out = Path(a.out)
     with _made(out):
+        res = _train(a, df, out)   # a run about to train clears the files derived from an earlier one, planted.csv among them
         if planted is not None: _atomic(out/'planted.csv', lambda t: planted.to_csv(t, index=False))
-        res = _train(a, df, out)
         _pictures(res, out, a.label_delim)
     if res is None:
         print(f"fold {a.fold} finished in {out}; when every fold is done, assemble them with `fastaug merge DIR... --out DIR`"); return
@@ -369,9 +430,9 @@ def _image_args(args)->list:
 
 def _predict_cmd(a):
     "`fastaug predict`: the fold ensemble's calibrated predictions for images, as a CSV."
-    from fastaug.kfold import ensemble_predict
+    from fastaug.kfold import ensemble_predict, read_manifest
     run, out = _run_dir(a.dir), _out_file(a.out)
-    views = a.tta or json.loads((run/'manifest.json').read_text()).get('config', {}).get('tta') or 'none'
+    views = a.tta or read_manifest(run).get('config', {}).get('tta') or 'none'
     _check_views(views, a.merge)
     items = _image_args(a.images); bad = set(_check_images(items, a.skip_bad)); _skipped(sorted(bad))
     pred = ensemble_predict(run, [p for p in items if p not in bad], views=views, merge=a.merge, cpu=a.cpu or None, calibrate=a.calibrate)
@@ -383,8 +444,11 @@ def _merge_cmd(a):
     "`fastaug merge`: one run from the folders of single-fold runs."
     from fastaug.kfold import merge_kfold
     dirs = [_run_dir(d) for d in a.dirs]; out = _out_dir(a.out)
-    with _made(out, keep=lambda p: False): res = merge_kfold(dirs, out)
-    print(f"merged {len(dirs)} run folder(s) into {out}: {res!r}")
+    with _made(out, keep=lambda p: False):
+        res = merge_kfold(dirs, out)
+        _pictures(res, out, res.label_delim)
+    print(f"merged {len(dirs)} run folder(s) into {out}")
+    _summary(res, out)
 
 def _audit_cmd(a):
     "`fastaug audit`: suspected label errors and near-duplicate images of a run, as two CSVs."
@@ -467,6 +531,8 @@ def _kfold_parser(sub):
     k.add_argument('--out', help='output folder (with --demo: fastaug-demo/)')
     k.add_argument('--item-col', default='path', help='CSV column of image paths (default path)')
     _label_args(k, 'CSV label column (default label)'); _model_args(k)
+    k.add_argument('--fold-col', help="CSV column of fold ids to train on (0..k-1; -1: rows that only train), e.g. fold of `fastaug folds`")
+    k.set_defaults(n_splits=None)   # 5, unless --fold-col gives the folds
     k.add_argument('--fold', type=_bounded(int, 0), help='train only this fold (job arrays); assemble with `fastaug merge`')
     k.add_argument('--resume', action=argparse.BooleanOptionalAction, default=True, help='skip finished folds (default), or --no-resume to start over')
     k.add_argument('--cpu', action='store_true', help='train on the CPU even if a GPU is available')

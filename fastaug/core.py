@@ -148,6 +148,16 @@ def _lists(lists):
     return _csr(np.repeat(np.arange(len(lists)), lens), codes, len(lists), max(len(names), 1)), names.tolist()
 
 # %% ../nbs/00_core.ipynb #f8b757fd
+def _kind(t)->str: return 'str' if issubclass(t, (str, bytes)) else 'number' if issubclass(t, numbers.Number) else t.__name__
+
+def _mixed_types(y)->ValueError:
+    "The error for labels of several kinds (strings and numbers): the types, their counts and the rows of the rarest."
+    kind = np.array([_kind(type(o)) for o in y]); ks, n = np.unique(kind, return_counts=True)
+    names = {k: '/'.join(sorted({type(o).__name__ for o, q in zip(y, kind) if q == k})) for k in ks}
+    few = ks[n.argmin()]
+    return ValueError(f"labels mix types ({', '.join(f'{c} {names[k]}' for k, c in zip(ks, n))}; {bad_rows(kind == few, names[few])}), so 1 and '1' "
+                      f"would be two classes: cast the label column to one type, e.g. df[col].astype(str)")
+
 def parse_labels(y, # 1-D labels, 2-D multi-hot (dense, sparse or tensor), label lists, or delimited strings
                  label_delim:str|None=None # Split string labels on this delimiter (multi-label)
                 )->tuple: # ('single', codes, classes) or ('multi', (indptr, indices), label_names)
@@ -157,16 +167,18 @@ def parse_labels(y, # 1-D labels, 2-D multi-hot (dense, sparse or tensor), label
     if label_delim is not None: return ('multi', *_lists(_split_delim(y, label_delim)))
     if sp.issparse(y) or (isinstance(y, np.ndarray) and y.ndim == 2): return ('multi', *_multi_hot(y))
     if isinstance(y, (str, bytes)) or not hasattr(y, '__len__'): raise TypeError(f"labels must be a sequence, one per row; got {type(y).__name__}")
+    types = set()
     if not isinstance(y, np.ndarray) or y.dtype == object:
         types = set(map(type, y))   # one pass in C: label lists, strings, or numbers?
         if any(issubclass(t, _LISTLIKE) for t in types): return ('multi', *_lists(list(y)))
-        if not isinstance(y, np.ndarray):   # mixed or string values stay Python objects: 1 and '1' are two classes
+        if not isinstance(y, np.ndarray):   # string values stay Python objects
             y = np.array(y, dtype=object) if len(types) > 1 or any(issubclass(t, (str, bytes)) for t in types) else np.asarray(y)
     if y.ndim != 1: raise ValueError(f"labels must be 1-D, a 2-D multi-hot array or label lists; got shape {y.shape}")
     na = pd.isna(y) if y.dtype.kind in 'Of' else np.zeros(len(y), bool)
     if na.any(): raise bad_rows(na, 'missing (NaN/None) label')
+    if len({_kind(t) for t in types}) > 1: raise _mixed_types(y)
     try: codes, classes = pd.factorize(y, sort=True)
-    except TypeError: codes, classes = pd.factorize(y, sort=False)   # unorderable mix (e.g. 1 and 'a'): first-seen order
+    except TypeError: codes, classes = pd.factorize(y, sort=False)   # unorderable values of one type: first-seen order
     return 'single', codes.astype(np.int64), list(classes)
 
 # %% ../nbs/00_core.ipynb #0b720818

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, pytest
 from PIL import Image
 from fastaug.audit import read_oof, label_issues, show_label_issues, relabel, near_duplicates, leakage_pairs
+from fastaug.kfold import KFoldResult
 
 nan = float('nan')
 P = np.array([[0.8, 0.1, 0.1], [0.85, 0.1, 0.05], [0.1, 0.8, 0.1], [0.1, 0.85, 0.05], [0.1, 0.1, 0.8], [0.05, 0.1, 0.85], [0.9, 0.05, 0.05]])
@@ -20,6 +21,59 @@ for i, a in enumerate(IMGS): Image.fromarray(a).save(TMP/f'{i}.png')
 ISS = label_issues(P, Y, items=[str(TMP/f'{i}.png') for i in range(7)])
 assert ISS.index.tolist() == [6]
 DF = pd.DataFrame({'path': [str(TMP/f'{i}.png') for i in range(7)], 'label': Y})
+
+def _result(oof_index, labels, probs, vocab, label_delim=None):
+    "A `KFoldResult` as a run would hold it (no training): the OOF rows carry the input's index labels."
+    oof = pd.DataFrame({'item': [f'img/{i}.png' for i in oof_index], 'label': labels, 'fold': np.arange(len(labels)) % 2}, index=pd.Index(oof_index, name='row'))
+    oof = pd.concat([oof, pd.DataFrame(probs, index=oof.index, columns=vocab)], axis=1)
+    return KFoldResult(oof, pd.DataFrame(), [], oof['fold'].to_numpy(), vocab, None, label_delim is not None, None, label_delim)
+
+# a run over a sampled frame (index labels 100, 90, ...) whose first 3 rows are at fold -1 (no OOF row): row 6 of the OOF is wrong
+SAMPLED = pd.DataFrame({'path': [f'img/{i}' for i in ('p0', 'p1', 'p2')] + [f'img/{i}.png' for i in range(100, 30, -10)],
+                        'label': [1, 2, 0] + Y.tolist()}, index=[7, 8, 9] + list(range(100, 30, -10)))
+SAMPLED_RES = _result(SAMPLED.index[3:], [str(v) for v in Y], P, ['0', '1', '2'])
+
+def _sampled_issues():
+    iss = label_issues(SAMPLED_RES)
+    return iss.index.tolist() == [40] and iss.item.tolist() == ['img/40.png'] and iss.suggested.tolist() == ['0']
+
+def _sampled_relabel(df):
+    out = relabel(df, label_issues(SAMPLED_RES))
+    return out.loc[40, 'label'] == 0 and (out.drop(index=40).label == df.drop(index=40).label).all() and out.label.dtype == df.label.dtype
+
+def _csv_relabel(as_str):
+    "Issues written as CSV and read back (pandas reads the suggested digits as numbers), applied to int or str labels: one type per column."
+    label_issues(SAMPLED_RES).to_csv(TMP/'iss.csv'); iss = pd.read_csv(TMP/'iss.csv', index_col=0)
+    df = SAMPLED.assign(label=SAMPLED.label.astype(str)) if as_str else SAMPLED
+    out = relabel(df, iss)
+    return out.loc[40, 'label'] == ('0' if as_str else 0) and out.label.map(type).nunique() == 1
+
+# multi-label run with label_delim=',' and class names that contain spaces: row 1 lacks 'even number'
+ML_VOCAB = ['digit 6', 'even number', 'odd number']
+ML_RES = _result([0, 1, 2, 3], ['digit 6,even number', 'digit 6', 'odd number', 'digit 6,even number'],
+                 np.array([[0.9, 0.9, 0.1], [0.9, 0.95, 0.05], [0.1, 0.1, 0.9], [0.9, 0.9, 0.1]]), ML_VOCAB, ',')
+ML_DF = pd.DataFrame({'path': [f'img/{i}.png' for i in range(4)], 'tags': ML_RES.oof['label'].tolist()})
+
+def _ml_relabel():
+    out = relabel(ML_DF, label_issues(ML_RES), label_col='tags')
+    return out.tags.tolist() == ['digit 6,even number'] * 2 + ['odd number', 'digit 6,even number']
+
+def _warned(thunk, pattern):
+    "Run `thunk` and return whether a warning matching `pattern` was raised."
+    import re
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always'); thunk()
+    return any(re.search(pattern, str(o.message)) for o in w)
+
+def _digit_pairs():
+    "scikit-learn's 8x8 digits plus two 2x enlarged and two JPEG q85 copies (the demo's data): the automatic threshold pairs the copies only."
+    import io
+    from sklearn.datasets import load_digits
+    ims = list((load_digits().images * 255 / 16).astype(np.uint8))
+    def jpeg(a):
+        b = io.BytesIO(); Image.fromarray(a).save(b, 'JPEG', quality=85); return np.asarray(Image.open(b))
+    p = near_duplicates(ims + [np.asarray(Image.fromarray(ims[i]).resize((16, 16))) for i in (3, 30)] + [jpeg(ims[i]) for i in (300, 1000)])
+    return set(zip(p.a.tolist(), p.b.tolist()))
 
 def _missing_image_titled():
     iss = ISS.assign(item=[str(TMP/'gone.png')] * len(ISS))
@@ -44,7 +98,40 @@ CASES = [
     ('items of another length', lambda: label_issues(P, Y, items=['a', 'b']), ValueError, r'items has 2 entries but the OOF probabilities have 7 rows'),
     ('folds of another length', lambda: label_issues(P, Y, folds=[0, 1]), ValueError, r'folds has 2 entries'),
     ("method='bogus'", lambda: label_issues(P, Y, method='bogus'), ValueError, r"method must be one of \['fastaug', 'cleanlab'\], got 'bogus'"),
-    ("count='bogus'", lambda: label_issues(P, Y, count='bogus'), ValueError, r"count must be one of \['auto', 'confident', 'mixture'\], got 'bogus'"),
+    ("count='bogus'", lambda: label_issues(P, Y, count='bogus'), ValueError, r"count must be one of \['confident', 'expected_f1', 'mixture'\], got 'bogus'"),
+    # --- a weak OOF model: a warning naming its accuracy, and the same note on the table
+    ('OOF model at chance warns', lambda: _warned(lambda: label_issues(np.random.default_rng(0).dirichlet(np.ones(3), 300), np.arange(300) % 3),
+                                                  r'unreliable: the out-of-fold model is weak \(OOF accuracy 0\.\d+; always answering the most frequent class scores 0\.333, a model wrong only on the \d+ confidently contradicted labels 0\.\d+\)'), None, bool),
+    ('no OOF rows: an empty table, no warning', lambda: (len(label_issues(np.zeros((0, 3)), np.zeros(0, int))), _warned(lambda: label_issues(np.zeros((0, 3)), np.zeros(0, int)), 'unreliable')),
+     None, lambda r: r == (0, False)),
+    ('one class, predicted right: no warning', lambda: _warned(lambda: label_issues(np.array([[0.9, 0.1]] * 3), [0, 0, 0]), 'unreliable'), None, lambda r: r is False),
+    ('a good OOF model does not warn', lambda: _warned(lambda: label_issues(P, Y), 'unreliable'), None, lambda r: r is False),
+    ('the note is kept on the table', lambda: label_issues(np.random.default_rng(0).dirichlet(np.ones(3), 300), np.arange(300) % 3).attrs['note'], None,
+     lambda n: n.startswith('label issues are unreliable')),
+    ('multi-label: a weak model per label warns', lambda: _warned(lambda: label_issues(np.full((40, 2), 0.5) + np.random.default_rng(0).normal(0, 0.01, (40, 2)),
+                                                  [['a'], ['b'], ['a', 'b'], ['a']] * 10), r'weak on 2 of the 2 labels \(a: OOF accuracy 0\.\d+, always answering the most frequent value 0\.\d+; b'), None, bool),
+    # --- a run: `row` is the input's index label (as in oof.csv), rows at fold -1 shift nothing
+    ('run issues indexed as oof.csv', _sampled_issues, None, bool),
+    ('relabel a sampled frame with fold -1 rows first (by item)', lambda: _sampled_relabel(SAMPLED), None, bool),
+    ('relabel the same frame shuffled', lambda: _sampled_relabel(SAMPLED.sample(frac=1, random_state=1)), None, bool),
+    ('relabel by row when issues carry no items', lambda: relabel(SAMPLED, label_issues(SAMPLED_RES).assign(item=0)).loc[40, 'label'] == 0, None, bool),
+    ('relabel: df lacks the issue items', lambda: relabel(SAMPLED.iloc[:5], label_issues(SAMPLED_RES)), ValueError, r"no column of df holds the issues' items \(e\.g\. \['img/40\.png'\]\)"),
+    ('relabel: df lacks the issue rows', lambda: relabel(DF, label_issues(SAMPLED_RES).assign(item=0)), ValueError, r"issues name rows \[40\] that df's index does not hold"),
+    ('relabel: an item in two rows of another index', lambda: relabel(pd.concat([SAMPLED, SAMPLED.iloc[[-1]]]).reset_index(drop=True), label_issues(SAMPLED_RES)),
+     ValueError, r"item 'img/40\.png' is in 2 rows of df\['path'\]"),
+    # --- label types: int labels stay int; suggestions that are not ints turn the column to str, with a warning
+    ('relabel keeps int labels int', lambda: relabel(DF, ISS).label.tolist(), None, lambda r: r == [0, 0, 1, 1, 2, 2, 0] and all(type(v) is int for v in r)),
+    ('relabel int column, str suggestion', lambda: _warned(lambda: relabel(DF, ISS.assign(suggested='cat')), r"not of the int64 type of column 'label'"), None, bool),
+    ('relabel int column, str suggestion: homogeneous', lambda: relabel(DF, ISS.assign(suggested='cat')).label.map(type).nunique(), None, lambda r: r == 1),
+    ('relabel int labels, issues read from CSV', lambda: _csv_relabel(False), None, bool),
+    ('relabel str labels, issues read from CSV', lambda: _csv_relabel(True), None, bool),
+    ('relabel drop with a repeated index label', lambda: relabel(pd.concat([SAMPLED, SAMPLED.iloc[[0]].assign(path='img/other')]), label_issues(SAMPLED_RES), action='drop'),
+     None, lambda r: len(r) == len(SAMPLED) and 'img/40.png' not in set(r.path)),
+    ('relabel keeps categories', lambda: relabel(DF.assign(label=DF.label.astype('category')), ISS).label.dtype.name, None, lambda r: r == 'category'),
+    # --- multi-label names: the run's label_delim, never re-split on spaces
+    ('multi-label suggested joined with the run delimiter', lambda: label_issues(ML_RES).suggested.tolist(), None, lambda r: r == ['digit 6,even number']),
+    ('multi-label labels joined with the run delimiter', lambda: label_issues(ML_RES).label.tolist(), None, lambda r: r == ['digit 6']),
+    ('relabel multi-label names with spaces', _ml_relabel, None, bool),
     ('weight=-1', lambda: label_issues(P, Y, weight=-1), ValueError, r'weight must be a finite number in \[0, inf\).*-1'),
     ('ensemble=True without folds', lambda: label_issues(P, Y, ensemble=True), ValueError, r'ensemble needs the fold of each row'),
     ('ensemble of the wrong shape', lambda: label_issues(P, Y, folds=[0, 0, 0, 1, 1, 1, 1], ensemble=np.ones((2, 3, 3)) / 3), ValueError, r'ensemble must be \[k, n, c\].*\(2, 3, 3\)'),
@@ -62,7 +149,7 @@ CASES = [
     ('show: image deleted', _missing_image_titled, None, lambda t: t == 'missing: gone.png'),
     ('relabel: df is a list', lambda: relabel([1, 2], ISS), TypeError, r'df must be a pandas DataFrame, got list'),
     ('relabel: no label column', lambda: relabel(DF, ISS, label_col='tag'), ValueError, r"column 'tag' not in df"),
-    ('relabel: df shorter than the OOF', lambda: relabel(DF.iloc[:1], ISS), ValueError, r'row positions up to \d but df has 1 rows'),
+    ('relabel: df shorter than the OOF', lambda: relabel(DF.iloc[:1], ISS), ValueError, r"no column of df holds the issues' items"),
     ('relabel: unknown items', lambda: relabel(DF.iloc[:1], ISS, item_col='path'), ValueError, r'issue items are not in df\[.path.\]'),
     ("relabel: action='bogus'", lambda: relabel(DF, ISS, action='bogus'), ValueError, r"action must be one of \['relabel', 'drop'\]"),
     # --- near-duplicates
@@ -79,6 +166,7 @@ CASES = [
     ('a path that does not exist', lambda: near_duplicates([str(TMP/'0.png'), str(TMP/'nope.png')]), FileNotFoundError, r'nope.png'),
     ('blank images pair with each other only', lambda: near_duplicates([np.zeros((8, 8), np.uint8), np.full((8, 8), 200, np.uint8)] + IMGS[:2]),
      None, lambda r: r[['a', 'b']].values.tolist() == [[0, 1]]),
+    ('8-pixel digits: only the planted copies pair', lambda: _digit_pairs(), None, lambda r: r == {(3, 1797), (30, 1798), (300, 1799), (1000, 1800)}),
     ('leakage_pairs: splits of another length', lambda: leakage_pairs(IMGS, [0, 1, 0]), ValueError, r'splits has 3 entries but items has 7'),
     ('leakage_pairs: labels of another length', lambda: leakage_pairs(IMGS, [0, 1, 0, 1, 0, 1, 0], labels=[0]), ValueError, r'labels has 1 entries but items has 7'),
 ]

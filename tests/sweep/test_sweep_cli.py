@@ -9,6 +9,7 @@ import contextlib, errno, io, json, os, re, shutil, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, pytest
 from PIL import Image
+import torch
 from fastai.learner import Learner
 from fastaug.cli import main
 
@@ -36,12 +37,20 @@ def _write_fixtures(d:Path):
     (d/'not_a_csv.csv').write_text('path,label\nx.png,a,b,c\n')
     (d/'a_file').write_text('x')
     (d/'new').mkdir(); shutil.copy(d/'imgs/dark/0.png', d/'new/ok.png'); (d/'new'/'broken.jpg').write_bytes(b'\xff\xd8 truncated')
+    items.assign(fold=np.arange(36) % 3).to_csv(d/'with_folds.csv', index=False)                          # e.g. of `fastaug folds`
+    items.assign(fold=np.where(np.arange(36) % 3 == 1, 'a', np.arange(36) % 3)).to_csv(d/'bad_folds.csv', index=False)
+    items.assign(fold=np.where(np.arange(36) % 12 == 0, '-1', '')).to_csv(d/'train_only.csv', index=False)   # only -1 and empty cells
+    na = np.array(['None', 'NA', 'null', 'N/A', 'nan', 'n/a'])
+    items.assign(label=na[np.arange(36) % 6], group=na[np.arange(36) // 6]).to_csv(d/'na_names.csv', index=False)
+    np.save(d/'weights.npy', np.zeros(3)); torch.save([1, 2, 3], d/'list.pth'); torch.save({}, d/'empty.pth')
+
+_RUN_OUT = {}   # stdout of the fixture's full run
 
 @pytest.fixture(scope='module')
 def d(tmp_path_factory):
     "The fixtures, and one finished 3-fold run (`run`), a run missing fold 1 (`partial`) and one with a damaged fold (`damaged`)."
     d = tmp_path_factory.mktemp('cli'); _write_fixtures(d)
-    _main(['kfold', str(d/'imgs'), '--out', str(d/'run'), *SMALL])
+    _RUN_OUT['run'] = _main(['kfold', str(d/'imgs'), '--out', str(d/'run'), *SMALL])[1]
     for i in (0, 2): _main(['kfold', str(d/'imgs'), '--out', str(d/'partial'), '--fold', str(i), *SMALL])
     shutil.copytree(d/'run', d/'damaged'); (d/'damaged'/'models'/'fold1.pkl').write_bytes(b'truncated')
     return d
@@ -80,6 +89,25 @@ CASES = [
     ('kfold --aug bogus', KF + ['--aug', 'bogus'], r"argument --aug: invalid choice: 'bogus'"),
     ('kfold --label-delim empty', KF + ['--label-delim='], r"argument --label-delim: must not be empty"),
     ('kfold --pretrained-weights missing', KF + ['--pretrained-weights', '{d}/nope.pth'], r"--pretrained-weights .*nope\.pth: no such file"),
+    # weights PyTorch cannot load as a state dict (trial K14: an unpickling essay at the first fold)
+    *[(f'kfold --pretrained-weights {f}', KF + ['--pretrained-weights', f'{{d}}/{f}'], rf"--pretrained-weights .*{re.escape(f)} is not a PyTorch state dict "
+       r"\(a \.pth/\.pt file saved with torch\.save\(model\.state_dict\(\)\)\)$") for f in ('weights.npy', 'list.pth', 'empty.pth', 'items.csv')],
+    # --- a CSV's fold column (trial K1: new folds silently replaced it)
+    ('kfold CSV with a fold column', ['kfold', '{d}/with_folds.csv', '--out', '{d}/x'],
+     r"with_folds\.csv has a 'fold' column with fold ids 0\.\.2: pass --fold-col fold to use them, or drop the column to deal new folds$"),
+    ('kfold CSV with a fold column of names', ['kfold', '{d}/bad_folds.csv', '--out', '{d}/x'], r"has a 'fold' column with fold ids '0', 'a', '2': pass --fold-col fold"),
+    ('kfold --fold-col missing', ['kfold', '{d}/items.csv', '--out', '{d}/x', '--fold-col', 'fold'], r"has no column 'fold' \(--fold-col\); its columns: path, label"),
+    ('kfold --fold-col on a folder', KF + ['--fold-col', 'fold'], r"--fold-col needs a CSV"),
+    ('kfold --fold-col with --demo', ['kfold', '--demo', '--out', '{d}/x', '--fold-col', 'fold'], r"--fold-col needs a CSV"),
+    ('kfold --fold-col not ids', ['kfold', '{d}/bad_folds.csv', '--out', '{d}/x', '--fold-col', 'fold'], r"--fold-col fold holds 'a' on line\(s\) 3, 6, 9, 12, 15 \(and 7 more\); fold ids are integers 0\.\.k-1"),
+    ('kfold --fold-col empty cells', ['kfold', '{d}/train_only.csv', '--out', '{d}/x', '--fold-col', 'fold'], r"empty 'fold' on line\(s\) 3, 4"),
+    ('kfold --fold-col and --n-splits', ['kfold', '{d}/with_folds.csv', '--out', '{d}/x', '--fold-col', 'fold', '--n-splits', '5'], r"--n-splits 5, but --fold-col fold holds 3 folds \(0\.\.2\); drop --n-splits$"),
+    ('kfold --fold-col --fold 3', ['kfold', '{d}/with_folds.csv', '--out', '{d}/x', '--fold-col', 'fold', '--fold', '3'], r"--fold 3 is out of range 0\.\.2 \(--fold-col fold 3\)$"),
+    # --- fewer training rows than --bs (trial K12: fastai's "This DataLoader does not contain any batches" at fold 0)
+    ('kfold default --bs above the training rows', KF, r"fold 0 has 2\d training rows, fewer than --bs 64: lower --bs \(e\.g\. --bs 16\)$"),
+    ('kfold --bs above the training rows', KF + ['--n-splits', '3', '--bs', '25'], r"fold 0 has 24 training rows, fewer than --bs 25: lower --bs \(e\.g\. --bs 16\)$"),
+    ('kfold --bs above the training rows of --fold', KF + ['--n-splits', '3', '--bs', '25', '--fold', '2'], r"fold 2 has 24 training rows, fewer than --bs 25"),
+    ('kfold --bs above the rows of --fold-col', ['kfold', '{d}/with_folds.csv', '--out', '{d}/x', '--fold-col', 'fold', '--bs', '30'], r"fold 0 has 24 training rows, fewer than --bs 30"),
     # --- outputs (sweep: --out naming a file)
     ('kfold --out a file', ['kfold', '{d}/imgs', '--out', '{d}/a_file'], r"--out .*a_file is a file; give a folder for the run's files"),
     ('kfold --out under a file', ['kfold', '{d}/imgs', '--out', '{d}/a_file/run'], r"--out .*a_file/run: .*a_file is a file, not a folder"),
@@ -197,8 +225,8 @@ def test_skip_bad(d, tmp_path):
 def test_single_label_override(d, tmp_path, monkeypatch):
     "--single-label accepts labels that look delimited (no training needed to see it: the refusal is gone)."
     monkeypatch.setattr('fastaug.cli._train', lambda a, df, out: (_ for _ in ()).throw(ValueError(f'reached training with {df.label.nunique()} classes')))
-    code, _, err = _main(['kfold', str(d/'tags.csv'), '--out', str(tmp_path/'run'), '--single-label'])
-    assert code == 2 and re.search(r'reached training with \d+ classes', err[0]), err
+    code, _, err = _main(['kfold', str(d/'tags.csv'), '--out', str(tmp_path/'run'), '--single-label', '--bs', '8'])
+    assert code == 2 and re.search(r'reached training with \d+ classes', err[-1]), err
 
 def test_multi_label_summary(d, tmp_path):
     "Issue 12, item 17: a multi-label run prints micro/macro F1 and mAP beside accuracy_multi."
@@ -206,3 +234,96 @@ def test_multi_label_summary(d, tmp_path):
     assert code == 0, err
     s = json.loads((tmp_path/'run'/'scores.json').read_text())['oof']
     assert f"OOF accuracy_multi: {s['accuracy_multi']:.4f}, micro-F1 {s['f1_micro']:.4f}, macro-F1 {s['f1_macro']:.4f}, mAP {s['map']:.4f} over 36 items" in out
+
+def _reached(monkeypatch):
+    "Stop `fastaug kfold` where it would train, keeping the items and options it would train on."
+    got = {}
+    def train(a, df, out): got.update(a=a, df=df); raise ValueError('reached training')
+    monkeypatch.setattr('fastaug.cli._train', train)
+    return got
+
+def test_na_strings_are_class_names(d, tmp_path, monkeypatch):
+    "Trial K13: 'None', 'NA', 'null', 'N/A', 'nan' in a CSV are class and group names, as class folders of those names are."
+    got = _reached(monkeypatch)
+    code, _, err = _main(['kfold', str(d/'na_names.csv'), '--out', str(tmp_path/'run'), '--group-col', 'group', *SMALL])
+    assert code == 2 and err[-1].endswith('reached training'), err
+    df = got['df']
+    assert sorted(df.label.unique()) == sorted(['None', 'NA', 'null', 'N/A', 'nan', 'n/a']) and df.group.nunique() == 6
+
+def test_fold_column_of_train_only_rows(d, tmp_path, monkeypatch):
+    "A `fold` column of -1 and empty cells only is not refused: its -1 rows train in every fold, the others are dealt."
+    got = _reached(monkeypatch)
+    code, _, err = _main(['kfold', str(d/'train_only.csv'), '--out', str(tmp_path/'run'), *SMALL])
+    assert code == 2 and err[-1].endswith('reached training'), err
+    assert got['a'].fold_col is None and (got['df'].fold == -1).sum() == 3
+
+def test_fold_col_trains_on_the_csv_folds(d, tmp_path):
+    "Trial K1: `--fold-col fold` trains on the CSV's folds (its --n-splits is the column's)."
+    argv = [a for a in SMALL if a not in ('--n-splits', '3')]
+    code, out, err = _main(['kfold', str(d/'with_folds.csv'), '--out', str(tmp_path/'run'), '--fold-col', 'fold', *argv])
+    assert code == 0, err
+    folds = pd.read_csv(tmp_path/'run'/'folds.csv')
+    assert folds.fold.tolist() == (np.arange(36) % 3).tolist()
+
+def test_paths_absolute_from_any_directory(d, tmp_path, monkeypatch):
+    "Trial K9: a run of a relative CSV resumes (--fold jobs), audits and reports the same from another directory."
+    shutil.copytree(d/'imgs', tmp_path/'data'/'imgs'); (tmp_path/'data'/'copies').mkdir()
+    shutil.copy(d/'imgs'/'mid'/'3.png', tmp_path/'data'/'copies'/'mid3.png')   # a planted copy: a pair the audit finds only if it opens both
+    items = pd.read_csv(d/'items.csv')
+    pd.concat([items, pd.DataFrame({'path': ['copies/mid3.png'], 'label': ['mid']})]).to_csv(tmp_path/'data'/'items.csv', index=False)
+    (tmp_path/'elsewhere').mkdir()
+    monkeypatch.chdir(tmp_path/'data')
+    code, _, err = _main(['kfold', 'items.csv', '--out', 'run', '--fold', '0', *SMALL])
+    assert code == 0, err
+    monkeypatch.chdir(tmp_path/'elsewhere')
+    code, out, err = _main(['kfold', '../data/items.csv', '--out', '../data/run', *SMALL])
+    assert code == 0, err
+    assert 'fold 0: finished earlier, skipped' in out
+    oof = pd.read_csv(tmp_path/'data'/'run'/'oof.csv')
+    assert all(Path(p).is_absolute() and Path(p).is_file() for p in oof.item)
+    assert oof.item.iloc[0].startswith(str((tmp_path/'data').resolve()))
+    dups = []
+    for cwd in (tmp_path/'data', tmp_path/'elsewhere', tmp_path):
+        monkeypatch.chdir(cwd)
+        code, _, err = _main(['audit', str(tmp_path/'data'/'run')]); assert code == 0, err
+        dups.append(pd.read_csv(tmp_path/'data'/'run'/'near_duplicates.csv'))
+        code, _, err = _main(['report', str(tmp_path/'data'/'run')]); assert code == 0, err
+    for other in dups[1:]: pd.testing.assert_frame_equal(other, dups[0])
+    assert {Path(dups[0].item_a[0]).name, Path(dups[0].item_b[0]).name} == {'3.png', 'mid3.png'}, dups[0]   # the planted pair, from every directory
+    code, _, err = _main(['kfold', str(tmp_path/'data'/'imgs'), '--out', str(tmp_path/'frun'), '--fold', '0', *SMALL]); assert code == 0, err
+    assert pd.read_csv(tmp_path/'frun'/'folds.csv').item.map(lambda p: Path(p).is_absolute()).all()   # a folder's too
+
+def test_merge_is_a_full_run(d, tmp_path):
+    "Trial K8: `fastaug merge` writes the pictures of a full run and prints its score lines."
+    code, _, err = _main(['kfold', str(d/'imgs'), '--out', str(tmp_path/'job1'), '--fold', '1', *SMALL]); assert code == 0, err
+    code, out, err = _main(['merge', str(d/'partial'), str(tmp_path/'job1'), '--out', str(tmp_path/'merged')])
+    assert code == 0, err
+    for f in ('folds.png', 'confusion.png', 'curves.png', 'reliability.png'): assert (tmp_path/'merged'/f).exists(), f
+    assert 'KFoldResult' not in out
+    full = _RUN_OUT['run']
+    tail = lambda o, run: [l.replace(str(run), 'RUN') for l in o.strip().splitlines()[-5:]]
+    assert tail(out, tmp_path/'merged') == tail(full, d/'run'), (out, full)
+    assert re.fullmatch(r"OOF accuracy: [\d.]+ over 36 items; log-loss [\d.]+ \([\d.]+ calibrated\); results in RUN/", tail(out, tmp_path/'merged')[-1])
+
+def test_planted_csv_describes_its_run(d, tmp_path, monkeypatch):
+    "Trial K4: the demo's planted.csv is rewritten by `--demo --no-resume`, and never survives a run without --demo."
+    digits = pd.read_csv(d/'items.csv').assign(path=lambda x: [str(d/p) for p in x.path], label=lambda x: x.label.map({'dark': '0', 'mid': '1', 'light': '2'}))
+    monkeypatch.setattr('fastaug.data.digits_df', lambda: digits.copy())   # a tiny demo: 36 images of 3 "digits"
+    out = tmp_path/'demo'
+    def planted_matches_run():
+        pl, oof = pd.read_csv(out/'planted.csv'), pd.read_csv(out/'oof.csv')
+        assert (oof.label.astype(str).to_numpy()[pl.row] == pl.planted.astype(str).to_numpy()).all()
+        return pl
+    for seed in (0, 1):
+        code, _, err = _main(['kfold', '--demo', '--out', str(out), '--seed', str(seed), '--no-resume', *SMALL]); assert code == 0, err
+        pl = planted_matches_run()
+        if seed == 0: first = pl
+    assert not pl.equals(first)
+    code, _, err = _main(['kfold', str(d/'imgs'), '--out', str(out), '--no-resume', *SMALL]); assert code == 0, err
+    assert not (out/'planted.csv').exists()
+
+def test_library_batch_size_in_option_words():
+    "The library's own batch-size refusal (any `dls_fn`) reaches a command-line user in option words."
+    from fastaug.cli import _cli_words
+    msg = "fold 0 has 30 training rows, fewer than the batch size bs=64: fastai drops the last partial batch, so the fold would train on nothing; lower bs (e.g. bs=8)"
+    assert _cli_words(msg).endswith("fewer than the batch size --bs 64: fastai drops the last partial batch, so the fold would train on nothing; lower --bs (e.g. --bs 8)")

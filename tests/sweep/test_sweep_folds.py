@@ -86,7 +86,7 @@ def _pseudo_label_rows():
     from fastai.vision.all import DataBlock, ImageBlock, PILImageBW, CategoryBlock, ColReader, Learner
     from fastaug.data import digits_df
     from fastaug.test_utils import pool_cnn
-    from fastaug.transforms import pseudo_label
+    from fastaug.kfold import pseudo_label
     d = digits_df()
     lab = add_folds(d.groupby('label').head(6).reset_index(drop=True), 2, seed=0)
     unlab = d[~d.path.isin(lab.path)].iloc[::300][['path']]

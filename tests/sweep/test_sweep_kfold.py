@@ -1,6 +1,8 @@
 """The bad-input sweep's cases for `fastaug.kfold` (`../shared/findings/bad-input-sweep.md`, SILENT-WRONG and UNCLEAR rows),
-and issue 12's k-fold defects (#11 duplicated items, #12 two writers, #13 a damaged fold, #17 multi-label scores), and rows at
-fold -1 (`TRAIN_ONLY`, e.g. pseudo-labels): training in every fold, never validated.
+and issue 12's k-fold defects (#11 duplicated items, #12 two writers, #13 a damaged fold, #17 multi-label scores), rows at
+fold -1 (`TRAIN_ONLY`, e.g. pseudo-labels): training in every fold, never validated, and the second user trial's findings
+K1-K7 and K12: fold columns, pseudo-labels of a k-fold run, multi-label delimiters, stale derived files, mixed label types,
+damaged run files, merging a damaged fold, folds without a training batch.
 
 Each row: (case id, thunk, expected exception type, regex the message must match) or (case id, thunk, None, check) where
 `check(result)` asserts the now-correct result. Messages must name the offending value and say what to do.
@@ -11,10 +13,12 @@ from pathlib import Path
 import numpy as np, pandas as pd, pytest, torch
 from fastaug.test_utils import check_case
 from fastaug.kfold import (kfold_fit, merge_kfold, ensemble_predict, seeded, prepare_run, run_lock, score_probs, KFoldResult,
-                           RunLockedError, IncompleteRunError, fold_state)
+                           RunLockedError, IncompleteRunError, fold_state, pseudo_label, DERIVED_FILES, read_manifest)
+from fastaug.core import parse_labels
 from fastaug.data import digits_df, image_dls
 from fastaug.folds import TRAIN_ONLY
-from fastaug.test_utils import digits_folds, fit_quiet
+from fastaug.test_utils import digits_folds, fit_quiet, pool_cnn
+from fastai.learner import Learner, load_learner
 
 nan = np.nan
 W = Path(tempfile.mkdtemp()); atexit.register(shutil.rmtree, W, True)
@@ -162,6 +166,105 @@ def copy_at_minus1(by='path'):
     if by == 'content': shutil.copyfile(df.path[5], q)
     return pd.concat([df, EXTRA.iloc[:1].assign(path=q)], ignore_index=True)
 
+def refused_clean(d, **kw):
+    "`kf(d, **kw)`, checking that a refusal leaves no file in the run folder."
+    try: return kf(d, **kw)
+    except Exception:
+        out = W/f'kf{kf.n}'
+        left = sorted(p.name for p in out.glob('*')) if out.exists() else []
+        assert not left, f'a refused run left {left}'
+        raise
+
+# --- TRIAL2 K2: pseudo_label of a k-fold run = ensemble_predict's calibrated ensemble with the run's views; Learners as before
+@functools.cache
+def flip_run(): return kf(df, tta='flip')
+
+def pl_vs_predict(r):
+    "pseudo_label keeping everything, and ensemble_predict, on the same images with their defaults."
+    paths = EXTRA.path.tolist()
+    return r, pseudo_label(r, paths, threshold=1e-6, verbose=False), ensemble_predict(r, paths), ensemble_predict(r, paths, views='none')
+
+def pl_vs_predict_ok(o):
+    r, pl, ep, plain = o; conf = ep[r.vocab].to_numpy().max(1)
+    np.testing.assert_allclose(pl.confidence.to_numpy(), conf, rtol=1e-6)
+    assert pl.label.astype(str).tolist() == ep.prediction.tolist()
+    if r.out_dir.name != base().out_dir.name: assert not np.allclose(plain[r.vocab].to_numpy().max(1), conf), "the run's views were not used"
+    p, t = r.calibrated_probs, r.targets; keep = p.max(1) >= 1e-6
+    assert pl.attrs['pseudo_label']['est_precision'] == pytest.approx((p.argmax(1) == t)[keep].mean())   # precision of the calibrated OOF
+
+@functools.cache
+def int_run(): return kf(df.assign(label=df.label.astype(int)))
+
+def int_pseudo_labels():
+    "A run on integer labels gives integer pseudo-labels: appended to the table, the label column stays one type."
+    pl = pseudo_label(int_run(), EXTRA.path.tolist(), threshold=1e-6, verbose=False)
+    both = pd.concat([df.assign(label=df.label.astype(int)), pl])
+    return both, parse_labels(both.label)
+
+def fold_learner(): return load_learner(base().model_paths[0], cpu=True)
+
+# --- TRIAL2 K3: multi-label predictions joined with the run's delimiter; class names with spaces stay whole
+@functools.cache
+def comma_run():
+    "Two classes named with spaces in every row (so every prediction has both), and the digit."
+    d = df.assign(label=df.label.map(lambda l: f'digit {l},in every row,also in every row'))
+    return kfold_fit(d, fit_fn=fit_quiet(2, lr=1e-2), out_dir=W/'comma', label_delim=',', **KW)
+
+def comma_ok(p):
+    r = comma_run()
+    assert r.label_delim == ',' and KFoldResult.load(r.out_dir).label_delim == ',' and read_manifest(r.out_dir)['label_delim'] == ','
+    assert p.prediction.tolist() == [','.join(np.array(r.vocab)[row > 0.5]) for row in p[r.vocab].to_numpy()]
+    assert all({'also in every row', 'in every row'} <= set(s.split(',')) for s in p.prediction), p.prediction.tolist()   # names with spaces whole
+
+# --- TRIAL2 K4: files made from a run are removed when the run changes
+def with_derived(name):
+    d = _copy_base(name)
+    for n in DERIVED_FILES: (d/n).write_text('made from the old run')
+    return d
+
+def derived_left(d): return [n for n in DERIVED_FILES if (Path(d)/n).exists()]
+
+def derived_no_resume():
+    d = with_derived('der_no_resume'); kfold_fit(df, fit_fn=fit_quiet(1), out_dir=d, resume=False, **KW); return d
+
+def derived_retrain():
+    d = with_derived('der_retrain'); p = d/'models'/'fold1.pkl'; p.write_bytes(p.read_bytes()[:100])
+    kfold_fit(df, fit_fn=fit_quiet(1), out_dir=d, **KW); return d
+
+def derived_nothing_trained():
+    d = with_derived('der_kept'); kfold_fit(df, fit_fn=fit_quiet(1), out_dir=d, **KW); return d
+
+def derived_merge():
+    d = W/'der_merge'; d.mkdir(exist_ok=True)
+    for n in DERIVED_FILES: (d/n).write_text('made from another run')
+    merge_kfold([base().out_dir], d); return d
+
+def derived_refused_no_resume():
+    "resume=False with a refused argument: the old run and its files stay."
+    d = with_derived('der_refused')
+    with pytest.raises(ValueError, match="column 'fold' holds fold ids"):
+        kfold_fit(df.assign(fold=np.arange(N) % 2), fit_fn=fit_quiet(1), out_dir=d, resume=False, **KW)
+    return d
+
+# --- TRIAL2 K6: damaged run files are named
+def damaged_file(name, fn, how='truncate'):
+    d = _copy_base(name); p = d/fn
+    if how == 'truncate': p.write_bytes(p.read_bytes()[:len(p.read_bytes()) // 2])
+    elif how == 'sort': pd.read_csv(p, index_col=0, keep_default_na=False, dtype=str).sort_values(['fold', 'item']).to_csv(p)   # as a spreadsheet would
+    elif how == 'empty json': p.write_text('{}')
+    return d
+
+def repaired_by_rerun():
+    "kfold_fit on the folder rewrites a damaged calibration.json and a re-sorted folds.csv (no fold trained)."
+    d = damaged_file('k6_repair', 'calibration.json'); damaged_file('k6_repair', 'folds.csv', 'sort'); fit = fit_quiet(1)
+    kfold_fit(df, fit_fn=fit, out_dir=d, **KW)
+    return fit, KFoldResult.load(d)
+
+def repaired_ok(o):
+    fit, r = o
+    assert fit.calls == 0
+    np.testing.assert_array_equal(r.oof_probs, base().oof_probs); np.testing.assert_array_equal(r.temperatures, base().temperatures)
+
 CASES = [
     # --- SILENT-WRONG in the sweep
     ('kfold_fit folds non-integer 0.5/1.7', lambda: kf(df, folds=np.where(np.arange(N) % 2, 1.7, 0.5)), ValueError,
@@ -235,6 +338,84 @@ CASES = [
      ValueError, r'same image \(by content\) or group are at fold -1 .* \[5, 40\]'),
     ('-1 rows: in the group of a validated row (group_col)', lambda: prepare_run(PSEUDO.assign(g=np.r_[np.arange(N), 7, np.arange(N + 1, N + len(EXTRA))]), 2, W/'c4',
                                                                                  seed=0, group_col='g'), ValueError, r'are at fold -1 .* \[7, 40\]'),
+    # --- TRIAL2 K1: a `fold` column of fold ids is refused with folds=None, before anything is written
+    ("K1 kfold_fit folds=None on a 'fold' column of ids 0..1", lambda: refused_clean(df.assign(fold=np.arange(N) % 2)), ValueError,
+     r"^column 'fold' holds fold ids \[0, 1\], which folds=None would replace by new folds: pass folds='fold' to use them, or drop the column "
+     r"\(df\.drop\(columns='fold'\)\) to deal new folds \(with folds=None a 'fold' column may hold only -1, rows that only train, and empty cells\)$"),
+    ("K1 a 'fold' column of strings (a CSV read as text), with -1 rows", lambda: prepare_run(df.assign(fold=np.where(np.arange(N) < 3, '-1', (np.arange(N) % 3).astype(str))),
+                                                                                    2, W/'k1s', seed=0), ValueError, r"holds fold ids \[0, 1, 2\]"),
+    ("K1 a 'fold' column of other values", lambda: prepare_run(df.assign(fold=['a'] + [''] * (N - 1)), 2, W/'k1a', seed=0), ValueError, r"holds fold ids \['a'\]"),
+    ("K1 a 'fold' column of -1 and empty cells keeps its meaning", lambda: prepare_run(df.assign(fold=np.where(np.arange(N) < 2, '-1', '')), 2, W/'k1e', seed=0),
+     None, lambda r: (r.df.fold.tolist()[:2] == [-1, -1] and set(r.df.fold[2:]) == {0, 1}) or pytest.fail(str(r.df.fold.tolist()))),
+    ("K1 folds='fold' uses the column", lambda: prepare_run(df.assign(fold=np.arange(N) % 2), folds='fold', out_dir=W/'k1u'), None,
+     lambda r: (r.df.fold.tolist() == (np.arange(N) % 2).tolist()) or pytest.fail('other folds')),
+    # --- TRIAL2 K2: pseudo_label of a k-fold run
+    ('K2 pseudo_label(run) = ensemble_predict(run): calibrated', lambda: pl_vs_predict(base()), None, pl_vs_predict_ok),
+    ("K2 pseudo_label(run) uses the run's TTA views (tta='flip')", lambda: pl_vs_predict(flip_run()), None, pl_vs_predict_ok),
+    ('K2 pseudo_label(run folder)', lambda: pseudo_label(str(base().out_dir), EXTRA.path.tolist(), threshold=1e-6, verbose=False), None,
+     lambda p: np.testing.assert_allclose(p.confidence, pl_vs_predict(base())[1].confidence, rtol=1e-6)),
+    ('K2 pseudo_label of an integer-label run: integer labels, one type after concat', int_pseudo_labels, None,
+     lambda o: (o[0].label.dtype.kind == 'i' and o[1][0] == 'single') or pytest.fail(str(o[0].label.dtype))),
+    ('K2 pseudo_label of a multi-label run', lambda: pseudo_label(comma_run(), EXTRA.path.tolist()), ValueError, r'pseudo_label is for single-label runs; this run is multi-label'),
+    ('K2 pseudo_label of a damaged run', lambda: pseudo_label(truncate_model(), EXTRA.path.tolist()), IncompleteRunError, r'fold 1 is damaged'),
+    ('pseudo_label items missing files', lambda: pseudo_label(fold_learner(), ['/nope/a.png', '/nope/b.png'], verbose=False),
+     FileNotFoundError, r"2 of the 2 items do not exist, e\.g\. \['/nope/a\.png'"),
+    ('pseudo_label items DataFrame without the path column', lambda: pseudo_label(fold_learner(), pd.DataFrame({'file': df.path[:4]}), verbose=False),
+     ValueError, r"cannot read these items \(KeyError: 'path'\).*columns given: \['file'\]"),
+    ('pseudo_label model outputs != vocab', lambda: pseudo_label(Learner(fold_learner().dls, pool_cnn(3, c_in=3)), df.path[:8].tolist(), verbose=False),
+     ValueError, r"the model gives 3 class probabilities but the vocab has 10 classes"),
+    ('pseudo_label of a str', lambda: pseudo_label('/nope/run', df.path[:2].tolist()), IncompleteRunError, r'/nope/run: not a k-fold run folder \(no manifest\.json\)'),
+    # --- TRIAL2 K3: multi-label predictions joined with the run's label_delim
+    ("K3 ensemble_predict of a ','-delimited run, class names with spaces", lambda: ensemble_predict(comma_run(), df.path[:6].tolist()), None, comma_ok),
+    # --- TRIAL2 K4: DERIVED_FILES go when the run changes, stay when it does not
+    ('K4 resume=False removes the derived files', derived_no_resume, None, lambda d: not derived_left(d) or pytest.fail(str(derived_left(d)))),
+    ('K4 retraining a damaged fold removes them', derived_retrain, None, lambda d: not derived_left(d) or pytest.fail(str(derived_left(d)))),
+    ('K4 a resumed run with nothing to train keeps them', derived_nothing_trained, None, lambda d: derived_left(d) == list(DERIVED_FILES) or pytest.fail(str(derived_left(d)))),
+    ('K4 merging folds into a folder removes them', derived_merge, None, lambda d: not derived_left(d) or pytest.fail(str(derived_left(d)))),
+    ('K4 resume=False refused by a bad argument keeps the old run', derived_refused_no_resume, None,
+     lambda d: (derived_left(d) == list(DERIVED_FILES) and KFoldResult.load(d).oof.shape == base().oof.shape) or pytest.fail('old run lost')),
+    # --- TRIAL2 K5: a label column mixing types
+    ('K5 parse_labels int and str', lambda: parse_labels(pd.Series([1, 2, '3', 4] * 5, dtype=object)), ValueError,
+     r"^labels mix types \(15 int, 5 str; str at row position\(s\) \[2, 6, 10, 14, 18\]\), so 1 and '1' would be two classes: cast the label column "
+     r"to one type, e\.g\. df\[col\]\.astype\(str\)$"),
+    ('K5 kfold_fit on int labels with some str (relabel of an int column)', lambda: refused_clean(df.assign(label=[int(l) if i % 5 else l for i, l in enumerate(df.label)])),
+     ValueError, r"labels mix types \(32 int, 8 str; str at row position\(s\) \[0, 5, 10, 15, 20, 25, 30, 35\]\).*df\[col\]\.astype\(str\)"),
+    ('K5 a NaN among strings is still a missing label', lambda: parse_labels(['a', nan, 'b']), ValueError, r'^missing \(NaN/None\) label at row position\(s\) \[1\]$'),
+    ('K5 numbers of several types are one kind', lambda: parse_labels([1, 2.5, np.int64(3)]), None, lambda r: r[0] == 'single' and r[1].tolist() == [0, 1, 2]),
+    # --- TRIAL2 K6: an unreadable run file is named, with what to do
+    ('K6 load: truncated calibration.json', lambda: KFoldResult.load(damaged_file('k6c', 'calibration.json')), IncompleteRunError,
+     r"/k6c/calibration\.json is unreadable \(.+\): rerun kfold_fit on this folder to rewrite it$"),
+    ('K6 predict: truncated calibration.json', lambda: ensemble_predict(damaged_file('k6c2', 'calibration.json'), df.path[:2]), IncompleteRunError,
+     r"/k6c2/calibration\.json is unreadable \(.+\): rerun kfold_fit"),
+    ('K6 load: calibration.json without temperatures', lambda: KFoldResult.load(damaged_file('k6e', 'calibration.json', 'empty json')), IncompleteRunError,
+     r"/k6e/calibration\.json is unreadable \(no 'temperatures', 'fitted_on'\): rerun kfold_fit"),
+    ('K6 load: truncated manifest.json', lambda: KFoldResult.load(damaged_file('k6m', 'manifest.json')), IncompleteRunError,
+     r"/k6m/manifest\.json is unreadable \(.+\): the run's arguments cannot be checked: start over with resume=False \(--no-resume on the command line\), or restore the file$"),
+    ('K6 kfold_fit resumes a folder with a truncated manifest.json', lambda: kfold_fit(df, fit_fn=fit_quiet(1), out_dir=damaged_file('k6m2', 'manifest.json'), **KW),
+     IncompleteRunError, r"/k6m2/manifest\.json is unreadable"),
+    ('K6 kfold_fit seed=None on a truncated manifest.json', lambda: kfold_fit(df, fit_fn=fit_quiet(1), out_dir=damaged_file('k6m3', 'manifest.json'), **{**KW, 'seed': None}),
+     IncompleteRunError, r"/k6m3/manifest\.json is unreadable"),
+    ('K6 predict: truncated manifest.json', lambda: ensemble_predict(damaged_file('k6m4', 'manifest.json'), df.path[:2]), IncompleteRunError, r"/k6m4/manifest\.json is unreadable"),
+    ('K6 load: truncated folds.csv', lambda: KFoldResult.load(damaged_file('k6f', 'folds.csv')), IncompleteRunError,
+     r"/k6f/folds\.csv (is unreadable \(.+\)|does not match manifest\.json \(.*\)): rerun kfold_fit on this folder to rewrite it$"),
+    ('K6 load: folds.csv re-sorted by fold', lambda: KFoldResult.load(damaged_file('k6s', 'folds.csv', 'sort')), IncompleteRunError,
+     r"/k6s/folds\.csv does not match manifest\.json \(items, labels or folds edited, re-sorted or cut short\): rerun kfold_fit on this folder to rewrite it$"),
+    ('K6 load: truncated scores.json', lambda: KFoldResult.load(damaged_file('k6j', 'scores.json')), IncompleteRunError, r"/k6j/scores\.json is unreadable \(.+\): rerun kfold_fit"),
+    ('K6 kfold_fit rewrites a damaged calibration.json and folds.csv', repaired_by_rerun, None, repaired_ok),
+    # --- TRIAL2 K7: merge_kfold names the source folder of a damaged fold
+    ('K7 merge: a damaged fold in a source', lambda: merge_kfold([truncate_model()], W/'k7out'), IncompleteRunError,
+     r"/damaged: fold 1 is damaged \(models/fold1\.pkl has 100 bytes, done\.json recorded \d+\); rerun kfold_fit on this folder \(resume\)"),
+    ('K7 merge: a fold damaged in one source and done in another', lambda: merge_kfold([truncate_model(), base().out_dir], W/'k7ok'), None,
+     lambda r: np.testing.assert_array_equal(r.oof_probs, base().oof_probs)),
+    ('K7 merge: a source with a re-sorted folds.csv', lambda: merge_kfold([damaged_file('k7s', 'folds.csv', 'sort')], W/'k7sout'), IncompleteRunError,
+     r"/k7s/folds\.csv does not match manifest\.json"),
+    # --- TRIAL2 K12: a fold with fewer training rows than the batch size
+    ('K12 bs=64 on 20 training rows per fold', lambda: refused_clean(df, dls_kwargs={'size': 8, 'bs': 64}), ValueError,
+     r"^fold 0 has 20 training rows, fewer than the batch size bs=64: fastai drops the last partial batch, so the fold would train on nothing; lower bs \(e\.g\. bs=8\)$"),
+    ("K12 image_dls's default bs", lambda: refused_clean(df, dls_kwargs={'size': 8}), ValueError, r"^fold 0 has 20 training rows, fewer than the batch size bs=64"),
+    ('K12 bs equal to the training rows trains', lambda: kf(df, dls_kwargs={'size': 8, 'bs': 20}), None, lambda r: len(r.oof) == N),
+    ('K12 a dls_fn without a training batch', lambda: kf(df, dls_fn=lambda d, k: image_dls(d, k, size=8, bs=32)), ValueError,
+     r"^fold 0 has 20 training rows, fewer than the batch size bs=32: fastai drops the last partial batch, so the fold would train on nothing; lower bs$"),
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])

@@ -7,7 +7,7 @@ from fastaug.test_utils import check_case
 from fastai.vision.all import (DataBlock, ImageBlock, PILImageBW, CategoryBlock, ColReader, RandomSplitter, IndexSplitter, Learner,
                                TensorImage, CrossEntropyLossFlat, params)
 from fastaug.data import digits_df
-from fastaug.transforms import smooth_noise, ElasticDeform, Cutout, dataset_stats, pseudo_label, ProgressiveResize
+from fastaug.transforms import smooth_noise, ElasticDeform, Cutout, dataset_stats, ProgressiveResize
 from fastaug.test_utils import pool_cnn, halves_dls, SizeSpy
 
 nan, inf = float('nan'), float('inf')
@@ -101,12 +101,6 @@ CASES = [
     ("Cutout fill='x' (call)", lambda fx: Cutout(p=1., fill='x', seed=0)(TensorImage(torch.rand(4, 3, 16, 16)), split_idx=0),
      ValueError, r"fill must be a finite number.*got 'x'"),
     ('dataset_stats None', lambda fx: dataset_stats(None), TypeError, r"needs DataLoaders, a DataLoader or an iterable of batches, got NoneType"),
-    ('pseudo_label items missing files', lambda fx: pseudo_label(fx.learn, ['/nope/a.png', '/nope/b.png'], verbose=False),
-     FileNotFoundError, r"2 of the 2 items do not exist, e\.g\. \['/nope/a\.png'"),
-    ('pseudo_label items DataFrame without the path column', lambda fx: pseudo_label(fx.learn, pd.DataFrame({'file': fx.items}), verbose=False),
-     ValueError, r"cannot read these items \(KeyError: 'path'\).*columns given: \['file'\]"),
-    ('pseudo_label model outputs != vocab', lambda fx: pseudo_label(Learner(fx.learn.dls, pool_cnn(3)), fx.items[:8], verbose=False),
-     ValueError, r"the model gives 3 class probabilities but the vocab has \d+ classes"),
     # --- TRIAL1 findings
     ('F16 ProgressiveResize frozen fit_one_cycle runs the schedule', _frozen_fit_one_cycle, None, _grows),
     ('F16 ProgressiveResize fine_tune: start size, then the schedule once', lambda fx: _quiet(_resize_learner(), 'fine_tune', 2, 1e-2), None, _fine_tune_ok),
