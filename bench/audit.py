@@ -4,7 +4,9 @@
   python bench/audit.py --seed 15 oof   # a second draw (subset, noise, folds): 5,000 images per noise kind, kept beside the first
   python bench/audit.py labels   # precision / recall / F1 of label_issues vs cleanlab's find_label_issues, same OOF probabilities (every cached draw)
   python bench/audit.py runs RUN[:PLANTED_CSV] ...   # label_issues' counts on k-fold run folders (planted.csv, or the CSV given, names the wrong labels)
+  python bench/audit.py multi [RUN:CSV ...]   # multi-label: entries relabel changes and wrong entries before -> after (default: planted tag tables, runs cached)
   python bench/audit.py dups 60000 2000   # near_duplicates: recall and false pairs on planted copies, time for 60k images vs brute-force imagehash
+  python bench/audit.py dupstime 60000   # wall and CPU seconds of near_duplicates on that clean set with torch's default threads
   python bench/audit.py photos   # the same on tiles of real photos (scikit-learn's sample images)
   python bench/audit.py digits   # the demo's 8x8 digits with planted copies (2x enlarged, JPEG q85): pairs found and false pairs, auto threshold with and without its cap for small pictures
 """
@@ -135,6 +137,16 @@ def dups(n=60_000, m=2000):
                          f'CPU s ({n}, clean)': cpu_c, f'wall s ({n}, clean)': sec_c})
     print(pd.DataFrame(rows).round(4).to_string(index=False))
 
+def dupstime(n=60_000):
+    "Wall and CPU seconds of near_duplicates on the clean set of `dups`, with torch's default threads (what a user meets)."
+    import torch
+    from fastaug.audit import near_duplicates
+    from fastaug.data import fashion_mnist_arrays
+    x, _ = fashion_mnist_arrays('train')
+    clean = list(x[np.random.default_rng(SEED + 2).choice(len(x), n, replace=False)])
+    t0, c0 = time.time(), time.process_time(); got = near_duplicates(clean)
+    print(f'{n} clean images, {torch.get_num_threads()} torch threads: {len(got)} pairs, wall {time.time() - t0:.1f} s, CPU {time.process_time() - c0:.1f} s')
+
 def photos(tile=64, seeds=3):
     "Planted copies of real-photo tiles (scikit-learn's two sample photos cut into non-overlapping tiles): recall per transformation, and pairs among the clean tiles."
     from sklearn.datasets import load_sample_images
@@ -238,6 +250,93 @@ def runs(*specs):
                          'warns': 'yes' if note else 'no'})
     print(pd.DataFrame(rows).round(3).to_string(index=False))
 
+def _tags(k, rich):
+    "The true tags of digit k: its class and parity (rich: also 'prime', 'loop', 'big')."
+    t = [f'digit {k}', ('even' if k % 2 == 0 else 'odd') + ' number']
+    if rich: t += [n for n, ks in (('prime', (2, 3, 5, 7)), ('loop', (0, 6, 8, 9)), ('big', (5, 6, 7, 8, 9))) if k in ks]
+    return t
+
+ML_SETS = {   # name: (seed, rich tags, P(neighbouring digit's tags), P(parity flipped), P(a tag missing), P(a spurious tag))
+    'shift': (0, False, 0.05, 0.04, 0, 0), 'missing': (1, True, 0, 0, 0.15, 0.05),
+    'mixed': (3, True, 0.04, 0.04, 0.08, 0.04), 'clean': (2, True, 0, 0, 0, 0)}
+ML_MODELS = {'16px': ['--size', '16', '--epochs', '12'], '12px': ['--size', '12', '--epochs', '4']}
+
+def ml_table(name):
+    "400 digits tagged (label_delim ','), with the planted noise of ML_SETS[name]; `true` holds the true tags."
+    from fastaug.data import digits_df
+    seed, rich, shift, parity, drop, add = ML_SETS[name]
+    rng = np.random.default_rng(seed)
+    df = digits_df().sample(400, random_state=seed).reset_index(drop=True)
+    dig = df.path.str.extract(r'/digits/(\d)/')[0].astype(int).to_numpy()
+    vocab = sorted({t for k in range(10) for t in _tags(k, rich)})
+    out = []
+    for k in dig:
+        t = _tags((k + 1) % 10 if rng.random() < shift else k, rich)
+        if parity and rng.random() < parity: t = [{'even number': 'odd number', 'odd number': 'even number'}.get(x, x) for x in t]
+        if drop and rng.random() < drop: gone = t[rng.integers(len(t))]; t = [x for x in t if x != gone]
+        if add and rng.random() < add:
+            cand = [v for v in vocab if v not in t and not v.startswith('digit')]; t = t + [cand[rng.integers(len(cand))]]
+        out.append(','.join(t))
+    return df[['path']].assign(tags=out, true=[','.join(_tags(k, rich)) for k in dig])
+
+def ml_runs():
+    "The tagged tables (CACHE/multi/<set>.csv) and a 3-fold run of each with each model (CACHE/multi/<set>_<model>), made once."
+    import subprocess, shutil
+    d = CACHE/'multi'; d.mkdir(parents=True, exist_ok=True)
+    exe = shutil.which('fastaug') or str(Path(sys.executable).parent/'fastaug')
+    specs = []
+    for name in ML_SETS:
+        csv = d/f'{name}.csv'
+        if not csv.exists(): ml_table(name).to_csv(csv, index=False)
+        for model, args in ML_MODELS.items():
+            run = d/f'{name}_{model}'
+            if not (run/'oof.csv').exists():
+                subprocess.run([exe, 'kfold', str(csv), '--label-col', 'tags', '--label-delim', ',', '--n-splits', '3', '--bs', '32',
+                                '--out', str(run), '--threads', '1', *args], check=True, capture_output=True)
+            specs.append(f'{run}:{csv}')
+    return specs
+
+def _disagreements(p, on):
+    "Baseline: per label, flip as many least-confident entries as the model disagrees with (under 0.5 and under their answer's mean probability)."
+    g = np.where(on, p, 1 - p); flip = np.zeros(p.shape, bool)
+    for k in range(p.shape[1]):
+        t = [(1 - p[~on[:, k], k]).mean() if (~on[:, k]).any() else 1, p[on[:, k], k].mean() if on[:, k].any() else 1]
+        nk = int(((g[:, k] < 0.5) & (g[:, k] < np.where(on[:, k], t[1], t[0]) * (1 - 1e-6))).sum())
+        flip[np.argsort(g[:, k], kind='stable')[:nk], k] = True
+    return on ^ flip
+
+def multi(*specs):
+    "Multi-label runs (RUN:CSV, the CSV's `true` column holding each item's true tags; default the planted sets of ml_runs): the (item, label) entries that relabel changes with label_issues' suggestions (each count), how many of them were wrong, the wrong entries before -> after; beside them the per-label disagreement baseline and cleanlab's flagged items."
+    import warnings
+    from fastaug.audit import label_issues, relabel, read_oof
+    from cleanlab.filter import find_label_issues
+    rows = []
+    for spec in specs or ml_runs():
+        run, _, csv = spec.partition(':'); run = Path(run)
+        df = pd.read_csv(csv); delim = json.loads((run/'manifest.json').read_text()).get('label_delim') or ' '
+        S = lambda s: frozenset() if pd.isna(s) or s == '' else frozenset(str(s).split(delim))
+        true = dict(zip(df.path.astype(str), df.true.map(S)))
+        o = read_oof(run); given = o.given > 0.5
+        T = np.array([[c in true[str(i)] for c in o.classes] for i in o.items])
+        def score(new, old=given):
+            ch, wrong = new != old, old != T
+            return {'changed': int(ch.sum()), 'wrong': int((ch & wrong).sum()), 'after': int((new != T).sum()), 'worse items': int(((new != T).sum(1) > wrong.sum(1)).sum()),
+                    'empty': int((~new.any(1)).sum())}
+        row = {'run': run.name, 'mAP': round(json.loads((run/'scores.json').read_text())['oof']['map'], 3), 'wrong entries': int((given != T).sum())}
+        for count in ('confident', 'expected_f1', 'mixture'):
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter('always'); iss = label_issues(run, count=count)
+            fx = relabel(df, iss, label_col='tags'); fixed = dict(zip(fx.path.astype(str), fx.tags.map(S)))
+            r = score(np.array([[c in fixed[str(i)] for c in o.classes] for i in o.items]))
+            row[count] = f"{r['changed']} ({r['wrong']}) -> {r['after']}" + (f", {r['empty']} empty" if r['empty'] else '')
+            if count == 'confident': row['worse items'], row['warns'] = r['worse items'], 'yes' if any('unreliable' in str(x.message) for x in w) else 'no'
+        r = score(_disagreements(o.probs, given))
+        row['per-label disagreements'] = f"{r['changed']} ({r['wrong']}) -> {r['after']}" + (f", {r['empty']} empty" if r['empty'] else '')
+        cl = find_label_issues([np.flatnonzero(g).tolist() for g in given], o.probs, multi_label=True)
+        row['cleanlab items (noisy)'] = f"{int(cl.sum())} ({int((cl & (given != T).any(1)).sum())} of {int((given != T).any(1).sum())})"
+        rows.append(row)
+    print(pd.DataFrame(rows).to_string(index=False))
+
 def _mask(iss, n):
     m = np.zeros(n, bool); m[iss.index.to_numpy()] = True; return m
 
@@ -247,4 +346,5 @@ if __name__ == '__main__':
     cmd, args = argv[0], argv[1:]
     if cmd == 'oof': oof(args or ('symmetric', 'feature'))
     elif cmd == 'runs': runs(*args)
-    else: {'dups': dups, 'labels': labels, 'photos': photos, 'digits': digits}[cmd](*[int(a) for a in args])
+    elif cmd == 'multi': multi(*args)
+    else: {'dups': dups, 'dupstime': dupstime, 'labels': labels, 'photos': photos, 'digits': digits}[cmd](*[int(a) for a in args])

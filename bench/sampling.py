@@ -44,7 +44,7 @@ def main():
     def ros(seed): return RandomOverSampler(random_state=seed).fit_resample(X, y)
     def ros_df(seed):
         Xr, _ = ros(seed)
-        return pd.concat([df, df.iloc[Xr[len(trn):, 0]]], ignore_index=True)  # the same DataFrame oversample returns
+        return pd.concat([df, df.iloc[Xr[len(trn):, 0]]])  # the same DataFrame oversample returns (index labels kept)
     def ours(seed): return oversample(df, 0, seed=seed)
 
     fns = {'imblearn RandomOverSampler (index array)': ros, 'imblearn + building the DataFrame': ros_df,

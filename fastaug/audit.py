@@ -4,12 +4,12 @@
 
 # %% ../nbs/09_audit.ipynb #f0a00003
 from __future__ import annotations
-import base64, io, html, json, warnings
+import base64, io, html, json, os, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.meta import delegates
-from .core import parse_labels, check_int, check_real, check_choice, bad_rows
+from .core import parse_labels, check_int, check_real, check_choice, bad_rows, labels_like
 from .kfold import KFoldResult
 
 
@@ -32,9 +32,11 @@ class OOF:
     out_dir:Path|None=None # Run folder, if any
     index:np.ndarray|None=None # Row label of each row (a run: the input DataFrame's index, as in `oof.csv`); default positions
     delim:str=' ' # Multi-label: the delimiter that joins a row's class names (a run's `label_delim`)
+    typed:bool=False # Single-label: name classes in their own type (a run's labels: ints stay ints); else as str
 
     def label_names(self, y)->np.ndarray:
         "Names of class indices `[n]` (or, multi-label, the names of multi-hot rows joined by `delim`)."
+        if not self.multi and self.typed: return np.asarray(self.classes)[np.asarray(y)]
         cls = np.array([str(c) for c in self.classes], dtype=object)
         if not self.multi: return cls[np.asarray(y)]
         return np.array([self.delim.join(cls[np.flatnonzero(r > 0.5)]) for r in np.asarray(y)], dtype=object)
@@ -128,9 +130,10 @@ def read_oof(result_or_oof, # A `KFoldResult`, a run folder, or `[n, c]` probabi
     if not isinstance(r, KFoldResult): return _from_array(r, labels, classes, label_delim, items, folds)
     if labels is not None: raise ValueError("labels= is for an array of probabilities: a k-fold result has its own labels")
     delim = (label_delim or _label_delim(r)) if r.multi else None
-    o = _from_array(r.oof_probs, r.oof['label'].astype(str).to_numpy(), [str(v) for v in r.vocab], delim, r.oof['item'].to_numpy(),
+    cls = [str(v) for v in r.vocab] if r.multi else list(getattr(r, 'classes', None) or r.vocab)   # single-label: the labels' own type
+    o = _from_array(r.oof_probs, r.oof['label'].astype(str).to_numpy(), cls, delim, r.oof['item'].to_numpy(),
                     r.folds, r.out_dir)
-    o.index = r.oof.index.to_numpy()   # `row` of oof.csv: the input's index labels (rows at fold -1 have none)
+    o.index, o.typed = r.oof.index.to_numpy(), not r.multi   # `row` of oof.csv: the input's index labels (rows at fold -1 have none)
     return o
 
 
@@ -167,17 +170,26 @@ def noise_posterior(p:np.ndarray, # `[n, c]` probabilities
     post = p * (C / C.sum(0, keepdims=True))[y]   # p(true j | x) P(given y | true j)
     return 1 - post[np.arange(n), y] / np.maximum(post.sum(1), 1e-12)
 
+
+# %% ../nbs/09_audit.ipynb #a2e00002
+def _contradicted(p:np.ndarray, y:np.ndarray, t:np.ndarray)->np.ndarray:
+    "Yes/no entries (`p`: `[n, 2]`) whose other answer reaches its own threshold `t` and is the likelier one."
+    other = p[np.arange(len(y)), 1 - y]
+    return (other >= t[1 - y]) & (other > 0.5)
+
 def issue_count(p:np.ndarray, # `[n, c]` probabilities (a yes/no label: `[n, 2]`)
                 y:np.ndarray, # Given class `[n]`
                 count:str='confident', # 'confident', 'expected_f1' or 'mixture'
-                yes_no:bool=False # One label of multi-label data (`[n, 2]`): an entry is beaten when the other answer is likelier
+                yes_no:bool=False # One label of multi-label data (`[n, 2]`): an entry counts when its other answer reaches that answer's threshold and is the likelier one
                )->int:
     "How many of the items are mislabelled, estimated the way `count` says (see `label_issues`)."
     n = len(y); py = p[np.arange(n), y]
     if count == 'mixture': return mixture_count(-np.log(np.clip(py, 1e-7, 1)))
     j, t = _confident(p, y)
-    beaten = py < 0.5 if yes_no else (j >= 0) & (p[np.arange(n), np.maximum(j, 0)] > py)   # yes/no: the other answer is likelier
-    conf = int((beaten & (py < t[y] * (1 - 1e-6))).sum())   # doubted and beaten: not a tie
+    if yes_no: conf = int(_contradicted(p, y, t).sum())   # the confident joint's off-diagonal
+    else:
+        beaten = (j >= 0) & (p[np.arange(n), np.maximum(j, 0)] > py)
+        conf = int((beaten & (py < t[y] * (1 - 1e-6))).sum())   # doubted and beaten: not a tie
     if count == 'confident' or conf == 0: return conf
     q = noise_posterior(p, y)[np.argsort(py, kind='stable')]
     f1 = 2 * np.cumsum(q) / (np.arange(1, n + 1) + q.sum())   # expected F1 of flagging the k least confident
@@ -193,25 +205,40 @@ def _single_issues(p:np.ndarray, y:np.ndarray, count:str='confident'):
 
 # %% ../nbs/09_audit.ipynb #f0a00010
 def _multi_issues(p:np.ndarray, y:np.ndarray, count:str='confident'):
-    "Mask, score and suggested multi-hot rows of multi-label issues: per label (a yes/no question), as many entries as `count` estimates, least confident first."
-    g = np.where(y > 0.5, p, 1 - p)   # probability of each entry's given value
+    "Mask, score and suggested multi-hot rows of multi-label issues: per label, the entries whose other answer is confidently likelier (see below)."
+    on = y > 0.5; g = np.where(on, p, 1 - p)   # probability of each entry's given value
     flip = np.zeros(p.shape, bool)
     for k in range(p.shape[1]):
-        nk = issue_count(np.stack([1 - p[:, k], p[:, k]], 1), (y[:, k] > 0.5).astype(np.int64), count, yes_no=True)
-        flip[np.argsort(g[:, k], kind='stable')[:nk], k] = True
-    return flip.any(1), np.where(flip, 1 - g, 0).max(1), np.where(flip, 1 - y, y)
+        pk, yk = np.stack([1 - p[:, k], p[:, k]], 1), on[:, k].astype(np.int64)
+        sure = _contradicted(pk, yk, class_thresholds(pk, yk))
+        nk = min(issue_count(pk, yk, count, yes_no=True), 2 * int(sure.sum()), int((g[:, k] < 0.5).sum()))   # wider counts: up to twice
+        flip[np.lexsort((g[:, k], ~sure))[:nk], k] = True   # the confidently contradicted first, then the least confident
+    new = on ^ flip
+    if on.any(1).all():   # no item is given an empty set, so none is suggested: an item losing every label keeps its likeliest
+        for i in np.flatnonzero(~new.any(1)): k = np.flatnonzero(on[i]); new[i, k[p[i, k].argmax()]] = True
+    return flip.any(1), np.where(flip, 1 - g, 0).max(1), new.astype(y.dtype)
+
+def _weak_labels(o:OOF, p:np.ndarray, sug:np.ndarray)->str|None:
+    "Multi-label: the labels the OOF model is weak on, how many suggested changes touch them, and the changes' expected precision; None if none is weak."
+    g = o.given > 0.5; acc, base = ((o.probs > 0.5) == g).mean(0), np.maximum(g.mean(0), 1 - g.mean(0))
+    bad = np.flatnonzero(acc - base < 0.5 * (1 - base))   # less than halfway from the base rate to 1
+    if not len(bad): return None
+    names = ', '.join(f"{o.classes[k]} {acc[k]:.3f} vs {base[k]:.3f}" for k in bad[:6]) + (f" and {len(bad) - 6} more" if len(bad) > 6 else '')
+    ch = (sug > 0.5) != g; m = int(ch.sum())
+    changes = (f"{int(ch[:, bad].sum())} of the {m} suggested label changes are on them (the model's own probabilities put the {m} "
+               f"right {np.where(g, 1 - p, p)[ch].mean():.0%} of the time)") if m else "no label change is suggested"
+    return (f"the out-of-fold model is weak on {len(bad)} of the {g.shape[1]} labels (OOF accuracy vs always answering the label's "
+            f"most frequent value: {names}); {changes}")
 
 def _weak_note(o:OOF, # The OOF probabilities and labels
-               flagged:int=0 # How many items the audit flags
+               flagged:int=0, # How many items the audit flags
+               p:np.ndarray|None=None, # Multi-label: the probabilities the issues were found with (default the OOF's)
+               sug:np.ndarray|None=None # Multi-label: the suggested multi-hot rows (default the given ones)
               )->str|None: # Why the issues are unreliable, or None
     "A note when the OOF model is too weak for its issues to mean much (see `label_issues`), or when most items are flagged."
     g, n, why = o.given, len(o.probs), None
     if not n: return None
-    if o.multi:   # per label: less than halfway from the base rate to 1
-        g = g > 0.5; acc, base = ((o.probs > 0.5) == g).mean(0), np.maximum(g.mean(0), 1 - g.mean(0))
-        bad = np.flatnonzero(acc - base < 0.5 * (1 - base))
-        if len(bad): why = (f"the out-of-fold model is weak on {len(bad)} of the {g.shape[1]} labels (" + '; '.join(
-            f"{o.classes[k]}: OOF accuracy {acc[k]:.3f}, always answering the most frequent value {base[k]:.3f}" for k in bad[:3]) + ')')
+    if o.multi: why = _weak_labels(o, o.probs if p is None else p, g if sug is None else sug)
     else:
         acc, base, wrong = (o.probs.argmax(1) == g).mean(), np.bincount(g).max() / n, issue_count(o.probs, g); top = 1 - wrong / n
         if acc < top and (top <= base or acc - base < 0.6 * (top - base)):   # < 60% of the way from the base rate to a model wrong only where the labels are
@@ -340,7 +367,7 @@ def label_issues(result_or_oof, # A `KFoldResult`, a run folder, or `[n, c]` OOF
     p = _blend(o.probs, extra, weight) if extra else o.probs
     mask, score, sug = (_multi_issues if o.multi else _single_issues)(p, o.given, count)
     if method == 'cleanlab': mask = _cleanlab_issues(p, o.given, o.multi)
-    note = _weak_note(o, int(mask.sum()))
+    note = _weak_note(o, int(mask.sum()), p, sug)
     if note: warnings.warn(note, UserWarning, stacklevel=2)
     out = _issue_table(o, p, mask, score, sug); out.attrs['note'] = note
     return out
@@ -377,6 +404,18 @@ def show_label_issues(issues:pd.DataFrame, # The table of `label_issues`
 
 
 # %% ../nbs/09_audit.ipynb #f0a00017
+def _as_paths(keys, col:pd.Series, default=None):
+    "The values of `col` that the run's (absolute) item paths `keys` end with, as a CSV's relative paths are written; `default` if some match none or several."
+    norm = {}
+    for v in dict.fromkeys(col.astype(str)): norm.setdefault(Path(os.path.normpath(v)).as_posix().lstrip('/'), []).append(v)
+    out = []
+    for k in keys:
+        parts = Path(k).as_posix().lstrip('/').split('/')
+        hit = next((norm[s] for s in ('/'.join(parts[i:]) for i in range(len(parts))) if s in norm), None)   # the longest suffix first
+        if hit is None or len(hit) != 1: return default
+        out.append(hit[0])
+    return np.array(out, dtype=object)
+
 def _issue_rows(df:pd.DataFrame, issues:pd.DataFrame, item_col:str|None=None)->np.ndarray:
     "Positions in `df` of the issues: by item when they carry items (paths or keys), else by their `row` (df's index labels)."
     items = issues['item'] if 'item' in issues.columns else pd.Series([], dtype=object)
@@ -388,10 +427,12 @@ def _issue_rows(df:pd.DataFrame, issues:pd.DataFrame, item_col:str|None=None)->n
         return df.index.get_indexer(issues.index)
     keys = items.astype(str).to_numpy()
     if item_col is None:
-        cols = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]) and set(keys) <= set(df[c].astype(str))]
+        texts = [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c])]
+        cols = [c for c in texts if set(keys) <= set(df[c].astype(str))] or [c for c in texts if _as_paths(keys, df[c]) is not None]
         if not cols: raise ValueError(f"no column of df holds the issues' items (e.g. {keys[:2].tolist()}): pass the DataFrame the run was made from, or item_col=")
         item_col = cols[0]
     if item_col not in df.columns: raise ValueError(f"column {item_col!r} not in df (columns: {list(df.columns)})")
+    if not set(keys) <= set(df[item_col].astype(str)): keys = _as_paths(keys, df[item_col], keys)   # relative paths, as a CSV holds them
     pos = pd.Series(np.arange(len(df)), index=df[item_col].astype(str).to_numpy())
     unknown = sorted(set(keys) - set(pos.index))
     if unknown: raise ValueError(f"{len(unknown)} issue items are not in df[{item_col!r}] (e.g. {unknown[:3]}): pass the DataFrame the run was made from")
@@ -402,25 +443,6 @@ def _issue_rows(df:pd.DataFrame, issues:pd.DataFrame, item_col:str|None=None)->n
         if len(p) != 1: raise ValueError(f"item {k!r} is in {len(np.atleast_1d(pos.loc[k]))} rows of df[{item_col!r}]: keep the index of the DataFrame the run was made from")
         out.append(p[0])
     return np.array(out, dtype=np.int64)
-
-def _cast_like(col:pd.Series, values, name:str):
-    "The label column and the suggested names in its type (int labels stay int); both as str, with a warning, when they do not fit."
-    vals = ['' if pd.isna(v) else str(v) for v in values]   # a multi-label row with no class left, read back from CSV: empty
-    cats = isinstance(col.dtype, pd.CategoricalDtype)
-    kind = col.cat.categories.dtype if cats else col.dtype
-    have = col.dropna()
-    if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind):
-        types = {type(v) for v in (col.cat.categories if cats else have)}
-        kind = types.pop() if len(types) == 1 else str
-    try: conv = list(pd.Series(vals, dtype=object).astype(kind)) if kind is not str else vals
-    except (ValueError, TypeError): conv = None
-    if conv is not None and [str(v) for v in conv] == vals:
-        if cats: col = col.cat.add_categories([v for v in dict.fromkeys(conv) if v not in col.cat.categories])
-        return col, conv
-    warnings.warn(f"relabel: suggested labels such as {vals[0]!r} are not of the {kind.__name__ if isinstance(kind, type) else kind} type of column "
-                  f"{name!r}: the whole column is written as str", UserWarning, stacklevel=3)
-    return col.astype(str), vals
-
 
 # %% ../nbs/09_audit.ipynb #f0a0005d
 def relabel(df:pd.DataFrame, # The items: the DataFrame the run was made from (or any table holding the issues' items)
@@ -437,7 +459,10 @@ def relabel(df:pd.DataFrame, # The items: the DataFrame the run was made from (o
     rows, out = _issue_rows(df, issues, item_col), df.copy()
     if action == 'drop': out = out.iloc[np.setdiff1d(np.arange(len(out)), rows)]
     elif len(rows):
-        out[label_col], vals = _cast_like(out[label_col], issues['suggested'], label_col)   # names as written: never re-split
+        bare = [r for r, v in zip(issues.index, issues['suggested']) if pd.isna(v) or str(v) == '']
+        if bare: raise ValueError(f"issues suggest no label at all for row(s) {bare[:5]}: a row needs a label to train on; remove them from "
+                                  "the issues (keeping their labels), or drop the items (action='drop')")
+        out[label_col], vals = labels_like(out[label_col], issues['suggested'], label_col)   # names as written: never re-split
         out.iloc[rows, out.columns.get_loc(label_col)] = vals
     if fname is not None: out.to_csv(fname, index=False)
     return out
@@ -556,7 +581,8 @@ def moment_signatures(images:torch.Tensor, size:int=12)->np.ndarray:
 def _projection(v:np.ndarray, dims:int)->np.ndarray:
     "`v` projected on the top `dims` principal directions of (a sample of) its rows."
     s = v[np.random.default_rng(0).choice(len(v), min(len(v), 20_000), replace=False)]
-    mu = s.mean(0); return (v - mu) @ np.linalg.svd(s - mu, full_matrices=False)[2][:dims].T
+    mu = s.mean(0, dtype=np.float64); c = s - mu; e = np.linalg.eigh(c.T @ c)[1][:, ::-1][:, :dims]   # = the top right singular vectors
+    return (v - mu.astype(v.dtype)) @ e.astype(v.dtype)
 
 def _knn(v:np.ndarray, k:int, dims:int):
     "Pairs (a < b): each row and its `k` nearest neighbours, by a k-d tree on the top `dims` principal directions."
@@ -594,25 +620,38 @@ def _distance(x:torch.Tensor, y:torch.Tensor, sigma:float=0.5)->torch.Tensor:
     d = 1 - (x * y).sum(1) / (nx * ny).clamp_min(1e-12)
     return torch.where(fx & fy, torch.zeros_like(d), torch.where(fx | fy, torch.ones_like(d), d))
 
+
+# %% ../nbs/09_audit.ipynb #6a49f3f9
+from contextlib import contextmanager
+
+@contextmanager
+def _one_thread():
+    "Torch on one thread inside the block, restored after: the check's small batches lose more to thread hand-offs than they gain."
+    n = torch.get_num_threads(); torch.set_num_threads(1)
+    try: yield
+    finally: torch.set_num_threads(n)
+
 def pair_distances(groups:dict, # `detail_images`
                    a:np.ndarray, b:np.ndarray, # Pairs (positions)
                    crop:float=0., # With `crop > 0`: the distance after fitting a crop box (else: resized whole pictures)
                    gate:float|None=None, # Crop search: refine only pairs within this distance after one step
-                   block:int=20_000)->np.ndarray:
+                   block:int=1024 # Pairs per batch (small batches stay in the CPU's cache)
+                  )->np.ndarray:
     "Distance of each pair, compared at the detail both images have."
     n = 1 + max((int(pos.max()) for pos, _ in groups.values() if len(pos)), default=0)
     side, row = np.zeros(n, np.int64), np.zeros(n, np.int64)
     for s, (pos, _) in groups.items(): side[pos], row[pos] = s, np.arange(len(pos))
     d = np.ones(len(a), np.float32)
-    for (sa, sb), m in pd.Series(np.arange(len(a))).groupby([side[a], side[b]]).groups.items():
-        m = np.asarray(m); r = int(min(sa, sb))
-        for i in range(0, len(m), block):
-            mm = m[i:i + block]; x, y = groups[sa][1][row[a[mm]]], groups[sb][1][row[b[mm]]]
-            if crop > 0: d[mm] = _crop_distances(x, y, r, crop, gate).numpy(); continue
-            xr, yr = _resize(x, r), _resize(y, r); dd = _distance(xr, yr)
-            if sa < sb: dd = torch.minimum(dd, _distance(_resize(_resize(x, int(sb)), r), yr))   # as an enlarged copy is made
-            if sb < sa: dd = torch.minimum(dd, _distance(xr, _resize(_resize(y, int(sa)), r)))
-            d[mm] = dd.numpy()
+    with _one_thread():
+        for (sa, sb), m in pd.Series(np.arange(len(a))).groupby([side[a], side[b]]).groups.items():
+            m = np.asarray(m); r = int(min(sa, sb))
+            for i in range(0, len(m), block):
+                mm = m[i:i + block]; x, y = groups[sa][1][row[a[mm]]], groups[sb][1][row[b[mm]]]
+                if crop > 0: d[mm] = _crop_distances(x, y, r, crop, gate).numpy(); continue
+                xr, yr = _resize(x, r), _resize(y, r); dd = _distance(xr, yr)
+                if sa < sb: dd = torch.minimum(dd, _distance(_resize(_resize(x, int(sb)), r), yr))   # as an enlarged copy is made
+                if sb < sa: dd = torch.minimum(dd, _distance(xr, _resize(_resize(y, int(sa)), r)))
+                d[mm] = dd.numpy()
     return d
 
 
@@ -628,15 +667,17 @@ def _fit_box(q:torch.Tensor, p:torch.Tensor, box:torch.Tensor, crop:float, steps
     "Gauss-Newton steps on the box of `q` (`[n, s, s]`) whose content matches `p` (`[n, r, r]`) up to gain and offset."
     n, r, s = len(p), p.shape[-1], q.shape[-1]
     gx, gy = torch.gradient(q, dim=(2, 1)); q3 = torch.stack([q, gx * s, gy * s], 1)
-    u = (torch.arange(r, dtype=torch.float32) + 0.5) / r; ux, uy = u[None, :].expand(r, r).reshape(1, -1), u[:, None].expand(r, r).reshape(1, -1)
-    pc = p.reshape(n, -1); pc = pc - pc.mean(1, keepdim=True); vp = (pc * pc).sum(1, keepdim=True).clamp_min(1e-6)
-    lo, hi = torch.tensor([0, 0, 1 - crop, 1 - crop]), torch.tensor([crop, crop, 1, 1])
+    u = (torch.arange(r, dtype=torch.float32) + 0.5) / r; ux, uy = u[None, :].expand(r, r).reshape(-1), u[:, None].expand(r, r).reshape(-1)
+    wx, wy = torch.stack([1 - ux, ux]), torch.stack([1 - uy, uy])
+    pc = p.reshape(n, -1); pc = pc - pc.mean(1, keepdim=True); vp = (pc * pc).sum(1).clamp_min(1e-6)[:, None, None]
+    ones_pc = torch.stack([torch.ones_like(pc), pc], 1); lo, hi = torch.tensor([0, 0, 1 - crop, 1 - crop]), torch.tensor([crop, crop, 1, 1])
+    L = torch.empty(n, 5, r * r)   # rows: the Jacobian on the sides (x0, x1, y0, y1), then the sampled image
     for _ in range(steps):
-        i, ix, iy = _sample(q3, box, r).reshape(n, 3, -1).unbind(1)
-        i = i - i.mean(1, keepdim=True); e = i - (i * pc).sum(1, keepdim=True) / vp * pc   # residual after the best gain and offset
-        j = torch.stack([ix * (1 - ux), iy * (1 - uy), ix * ux, iy * uy], 1)
-        j = j - j.mean(2, keepdim=True); j = j - (j * pc[:, None]).sum(2, keepdim=True) / vp[:, None] * pc[:, None]
-        step = torch.linalg.solve(j @ j.transpose(1, 2) + 1e-6 * torch.eye(4), -(j @ e[:, :, None]))[:, :, 0]
+        i = _sample(q3, box, r).reshape(n, 3, -1)
+        torch.mul(i[:, 1:2], wx, out=L[:, 0:2]); torch.mul(i[:, 2:3], wy, out=L[:, 2:4]); L[:, 4] = i[:, 0]
+        c = L @ ones_pc.transpose(1, 2); h = L @ L.transpose(1, 2)   # gain and offset projected out of the normal equations:
+        h = h - c[:, :, :1] * c[:, None, :, 0] / (r * r) - c[:, :, 1:] * c[:, None, :, 1] / vp
+        step = torch.linalg.solve(h[:, :4, :4] + 1e-6 * torch.eye(4), -h[:, :4, 4:])[:, [0, 2, 1, 3], 0]
         box = torch.minimum(torch.maximum(box + step, lo), hi)
     return box
 

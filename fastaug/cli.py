@@ -378,8 +378,10 @@ def _summary(res, out:Path)->str:
     print(res.scores.to_string(float_format=lambda v: f'{v:.4f}', na_rep=''))
     if res.multi: head = f"OOF accuracy_multi: {s['accuracy_multi']:.4f}, micro-F1 {s['f1_micro']:.4f}, macro-F1 {s['f1_macro']:.4f}, mAP {s['map']:.4f}"
     else: head = f"OOF accuracy: {s['accuracy']:.4f}"
-    print(f"{head} over {len(res.oof)} items; {'BCE' if res.multi else 'log-loss'} {s['bce' if res.multi else 'log_loss']:.4f} "
-          f"({s['log_loss_calibrated']:.4f} calibrated); results in {out}/")
+    cal = f"{s['log_loss_calibrated']:.4f} calibrated, held out" if _calibration(out).get('applied', True) else "calibration not applied"
+    print(f"{head} over {len(res.oof)} items; {'BCE' if res.multi else 'log-loss'} {s['bce' if res.multi else 'log_loss']:.4f} ({cal}); results in {out}/")
+
+def _calibration(out:Path)->dict: return json.loads((out/'calibration.json').read_text())
 
 # %% ../nbs/08_cli.ipynb #d2a0c030
 def _demo_end(res, out:Path, planted):
@@ -391,7 +393,9 @@ def _demo_end(res, out:Path, planted):
     s, report = res.scores.loc['oof'], write_report(out)
     print(f"planted {len(planted)} wrong labels ({out/'planted.csv'}): the audit found {found} of them among its "
           f"{len(issues)} suspects ({out/'label_issues.csv'})")
-    print(f"calibrated OOF log-loss: {s['log_loss_calibrated']:.4f} ({s['log_loss']:.4f} before; {out/'calibration.json'})")
+    cal, fn = _calibration(out), out/'calibration.json'
+    if cal.get('applied', True): print(f"calibrated OOF log-loss, each fold's temperature fitted on the other folds: {s['log_loss_calibrated']:.4f} ({s['log_loss']:.4f} before; {fn})")
+    else: print(f"calibration not applied: on held-out OOF rows it would raise the log-loss to {cal['held_out']['log_loss']:.4f} ({s['log_loss']:.4f} without; {fn})")
     print(f"report: {report}")
 
 # %% ../nbs/08_cli.ipynb #d2a0c032
@@ -418,13 +422,15 @@ def _run_dir(d)->Path:
     if not (p/'manifest.json').exists(): _err(f"{p} is not a k-fold run folder (no manifest.json); give the --out folder of `fastaug kfold`")
     return p
 
-def _image_args(args)->list:
-    "Image paths from the command line: files as given, folders searched with fastai's `get_image_files`."
+def _image_args(args, item_col:str='path')->list:
+    "Image paths from the command line: files as given, folders searched with fastai's `get_image_files`, a CSV's `item_col` (relative to its folder)."
     from fastai.data.transforms import get_image_files
     items = []
     for p in map(Path, args):
         if not p.exists(): _err(f"no such file or folder: {p}")
-        items += sorted(map(str, get_image_files(p))) if p.is_dir() else [str(p)]
+        if p.is_file() and p.suffix.lower() == '.csv':
+            items += [os.path.normpath(os.path.join(p.parent.resolve(), q)) for q in _read_csv(p, {'--item-col': item_col}, text=[item_col])[item_col]]
+        else: items += sorted(map(str, get_image_files(p))) if p.is_dir() else [str(p)]
     if not items: _err(f"no images in {' '.join(args)}")
     return items
 
@@ -434,7 +440,7 @@ def _predict_cmd(a):
     run, out = _run_dir(a.dir), _out_file(a.out)
     views = a.tta or read_manifest(run).get('config', {}).get('tta') or 'none'
     _check_views(views, a.merge)
-    items = _image_args(a.images); bad = set(_check_images(items, a.skip_bad)); _skipped(sorted(bad))
+    items = _image_args(a.images, a.item_col or read_manifest(run).get('item_col') or 'path'); bad = set(_check_images(items, a.skip_bad)); _skipped(sorted(bad))
     pred = ensemble_predict(run, [p for p in items if p not in bad], views=views, merge=a.merge, cpu=a.cpu or None, calibrate=a.calibrate)
     _atomic(out, lambda t: pred.to_csv(t, index=False))
     print(f"wrote {out}: {len(pred)} predictions of the fold ensemble (TTA {views}{', calibrated' if a.calibrate else ''})")
@@ -545,7 +551,8 @@ def _kfold_parser(sub):
 def _run_parsers(sub):
     "`predict`, `merge`, `audit`, `report`."
     pr = sub.add_parser('predict', help='predict images with the fold ensemble of a k-fold run')
-    pr.add_argument('dir', help='k-fold run folder'); pr.add_argument('images', nargs='+', help='image files or folders')
+    pr.add_argument('dir', help='k-fold run folder'); pr.add_argument('images', nargs='+', help='image files or folders, or a CSV of image paths')
+    pr.add_argument('--item-col', help="a CSV's column of image paths (default: the run's, e.g. path)")
     pr.add_argument('--out', default='preds.csv', help='output CSV (default preds.csv)')
     pr.add_argument('--tta', help="TTA views (default: the run's --tta)")
     pr.add_argument('--merge', default='mean', help='how TTA views are merged (default mean)')

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 # %% auto #0
 __all__ = ['is_listlike', 'check_int', 'check_real', 'check_prob', 'check_choice', 'check_seed', 'check_cols', 'bad_rows',
-           'parse_labels', 'DeviceGenerators', 'file_keys']
+           'parse_labels', 'DeviceGenerators', 'file_keys', 'labels_like']
 
 # %% ../nbs/00_core.ipynb #aac58ab7
 _LISTLIKE = (list, tuple, set, frozenset, np.ndarray, pd.Series)
@@ -231,3 +231,28 @@ def file_keys(items, # Paths (str or Path); other hashable items are their own k
     uniq = list(dict.fromkeys(keys))
     with ThreadPoolExecutor(n_workers or min(8, os.cpu_count() or 1)) as ex: h = dict(zip(uniq, ex.map(_blake, uniq)))
     return [h[k] for k in keys]
+
+# %% ../nbs/00_core.ipynb #1b0c0001
+def labels_like(col:pd.Series, # The label column the new labels go into
+                values, # New labels: class names, or one list of names per multi-label row
+                name:str='label', # The column's name, for the warning
+                label_delim:str=' ' # Joins a list of names; a string is written as it is, never re-split
+               )->tuple: # (the column, as str if the labels do not fit its type; the labels in the column's type)
+    "`values` in the type of label column `col` (int labels stay int, bool stay bool); else both as str, with a warning naming the column."
+    import warnings
+    cats, have = isinstance(col.dtype, pd.CategoricalDtype), col.dropna()
+    if len(have) and all(isinstance(v, list) for v in have) and all(is_listlike(v) for v in values): return col, [list(v) for v in values]
+    vals = [label_delim.join(map(str, v)) if is_listlike(v) else '' if v is None or pd.isna(v) else str(v) for v in values]
+    kind = col.cat.categories.dtype if cats else col.dtype
+    if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind):
+        types = {type(v) for v in (col.cat.categories if cats else have)}
+        kind = types.pop() if len(types) == 1 else str
+    boolean = kind is not str and pd.api.types.is_bool_dtype(kind)
+    try: conv = vals if kind is str else [{'True': True, 'False': False}.get(v) for v in vals] if boolean else list(pd.Series(vals, dtype=object).astype(kind))
+    except (ValueError, TypeError): conv = None
+    if conv is not None and [str(v) for v in conv] == vals:
+        if cats: col = col.cat.add_categories([v for v in dict.fromkeys(conv) if v not in col.cat.categories])
+        return col, conv
+    warnings.warn(f"new labels such as {vals[0]!r} are not of the {getattr(kind, '__name__', kind)} type of column {name!r}: "
+                  "the whole column is written as str", UserWarning, stacklevel=3)
+    return col.astype(str), vals

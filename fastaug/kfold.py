@@ -177,10 +177,23 @@ def _data_hash(items_labels:pd.DataFrame)->str:
 
 def _folds_hash(f)->str: return _sha(np.asarray(f).astype(np.int64).tobytes())
 
-def _fingerprint(df, item_col, label_col, n_splits, seed, config)->dict:
-    "What identifies a run: its data, folds, seed and configuration (hashes and values)."
-    return {'data': _data_hash(df[[item_col, label_col]]), 'folds': _folds_hash(df['fold']), 'n_splits': int(n_splits), 'seed': seed,
-            'config': json.loads(json.dumps(config or {}, sort_keys=True, default=str))}
+def _label_type(classes)->str:
+    "The type a run answers its classes in: the numpy dtype of numbers and booleans ('int64', 'bool'...), else 'str'."
+    a = np.asarray(classes)
+    return a.dtype.name if a.dtype.kind in 'biuf' else 'str'
+
+def _typed(vocab, label_type:str|None)->list:
+    "The class names `vocab` as values of `label_type` (int labels: ints); a run recorded without a type: the names."
+    if label_type in (None, 'str'): return list(vocab)
+    return list(np.array([v == 'True' for v in vocab]) if label_type == 'bool' else np.array(vocab).astype(label_type))
+
+_FINGERPRINT = ('data', 'folds', 'n_splits', 'seed', 'config', 'label_delim', 'multi', 'vocab', 'label_type', 'functions')
+
+def _fingerprint(run:KFoldRun, config, functions=None)->dict:
+    "What identifies a run: its data, folds, seed, configuration, training functions and labels (delimiter, classes and their type)."
+    return {'data': _data_hash(run.df[[run.item_col, run.label_col]]), 'folds': _folds_hash(run.df['fold']), 'n_splits': int(run.n_splits),
+            'seed': run.seed, 'config': json.loads(json.dumps(config or {}, sort_keys=True, default=str)), 'label_delim': run.label_delim,
+            'multi': run.multi, 'vocab': list(run.vocab), 'label_type': _label_type(run.classes), 'functions': dict(functions or {})}
 
 def read_manifest(out_dir # A run folder
                  )->dict:
@@ -190,13 +203,22 @@ def read_manifest(out_dir # A run folder
     return _run_json(out_dir, 'manifest.json', ('data', 'folds', 'n_splits', 'seed', 'config', 'vocab', 'multi'),
                      "the run's arguments cannot be checked: start over with resume=False (--no-resume on the command line), or restore the file")
 
+def _change(k:str, old, new)->str:
+    "One difference between two runs' manifests, as a user reads it."
+    if k in ('data', 'folds'): return f"{k} changed"
+    if k == 'label_type': return f"label type: {old} -> {new}"
+    if k == 'functions': return '; '.join(f"{f}: {old.get(f)!r} -> {new.get(f)!r}" for f in sorted({*old, *new}) if old.get(f) != new.get(f))
+    if k != 'vocab': return f"{k}: {old!r} -> {new!r}"
+    few = lambda v: '[' + ', '.join(map(repr, v[:5])) + (f', ... ({len(v)} classes)' if len(v) > 5 else '') + ']'
+    return f"classes: {few(old)} -> {few(new)}"
+
 def _check_manifest(out_dir:Path, fp:dict):
-    "Refuse to mix results: the manifest in `out_dir`, if any, must equal `fp`."
+    "Refuse to mix results: the manifest in `out_dir`, if any, must equal `fp` in every key it records (older runs lack some)."
     if not (out_dir/'manifest.json').exists(): return
     old = read_manifest(out_dir)
-    diff = [k for k in fp if old.get(k) != fp[k]]
+    diff = [k for k in fp if k in old and old[k] != fp[k]]
     if diff:
-        details = '; '.join(f"{k}: {old.get(k)!r} -> {fp[k]!r}" if k in ('n_splits', 'seed', 'config') else f"{k} changed" for k in diff)
+        details = '; '.join(_change(k, old[k], fp[k]) for k in diff if not (k == 'multi' and 'label_delim' in diff))
         raise ValueError(f"{out_dir} holds a k-fold run with other arguments ({details}); use another out_dir, "
                          "or start over with resume=False (--no-resume on the command line)")
 
@@ -228,6 +250,7 @@ def prepare_run(df:pd.DataFrame, # Items: one row each, with `item_col` and `lab
                 group_col:str|None=None, # Groups that must not straddle folds
                 item_key:str='path', # Rows that are the same image share a fold: same 'path', or same 'content'
                 config:dict|None=None, # Anything else that defines the run (arch, epochs...): part of the manifest
+                functions:dict|None=None, # The training functions as recorded by `kfold_fit` (name, a partial's arguments, a code hash): part of the manifest
                 bs:int|None=None # Training batch size: every fold must have at least this many training rows; None: not checked
                )->KFoldRun:
     "Validate the items, compute the folds once, and record (or check) the run's manifest and `folds.csv`."
@@ -242,7 +265,7 @@ def prepare_run(df:pd.DataFrame, # Items: one row each, with `item_col` and `lab
     _check_batches(work['fold'].to_numpy(), check_int(bs, 'bs', 1, none_ok=True))
     if not resume and rank_distrib() == 0: _clear_run(out_dir)
     run = KFoldRun(work, out_dir, n_splits, seed, [str(v) for v in classes], item_col, label_col, label_delim, classes)
-    _record(run, _fingerprint(work, item_col, label_col, n_splits, seed, config), item_key)
+    _record(run, _fingerprint(run, config, functions), item_key)
     work['_fastaug_row'] = np.arange(len(work))
     return run
 
@@ -251,8 +274,7 @@ def _record(run:KFoldRun, fp:dict, item_key:str):
     "Check the manifest against `fp`, then (rank 0) write it and `folds.csv`."
     _check_manifest(run.out_dir, fp)
     if rank_distrib() == 0:
-        _write_json(run.out_dir/'manifest.json', {**fp, 'vocab': run.vocab, 'multi': run.multi, 'label_delim': run.label_delim,
-                                                  'item_key': item_key})
+        _write_json(run.out_dir/'manifest.json', {**fp, 'item_key': item_key, 'item_col': run.item_col})
         w = run.df
         _atomic_write(run.out_dir/'folds.csv', lambda t: pd.DataFrame({'item': w[run.item_col].astype(str), 'label': w[run.label_col].astype(str),
                                                                        'fold': w['fold']}).to_csv(t, index_label='row'))
@@ -312,14 +334,19 @@ def seeded(seed:int):
 
 # %% ../nbs/05_kfold.ipynb #ed464551
 def _oof_rows(dls, df, fold):
-    "Positions in `df` of the validation items of `dls`, in the order `get_preds` returns them."
-    items = getattr(dls.valid, 'items', None)
-    if isinstance(items, pd.DataFrame) and '_fastaug_row' in items: return items['_fastaug_row'].to_numpy()
-    rows = np.flatnonzero(df['fold'].to_numpy() == fold)
-    if len(dls.valid_ds) != len(rows):
-        raise ValueError(f"dls_fn's validation set has {len(dls.valid_ds)} items but fold {fold} has {len(rows)}: "
-                         "build the DataLoaders from the DataFrame given to dls_fn, with FoldSplitter(fold)")
+    "Positions in `df` of the validation items of `dls`, in the order `get_preds` returns them; refused unless they are fold `fold`'s rows."
+    want, fix = np.flatnonzero(df['fold'].to_numpy() == fold), "build the DataLoaders from the DataFrame given to dls_fn, with FoldSplitter(fold)"
+    rows, tr = (_row_ids(getattr(dl, 'items', None)) for dl in (dls.valid, dls.train))
+    if rows is None:
+        if len(dls.valid_ds) != len(want): raise ValueError(f"dls_fn's validation set has {len(dls.valid_ds)} items but fold {fold} has {len(want)}: {fix}")
+        return want
+    n_in, n_tr = int(np.isin(rows, want).sum()), 0 if tr is None else int(np.isin(tr, want).sum())
+    if n_in != len(rows) or len(rows) != len(want) or n_tr:
+        raise ValueError(f"dls_fn's validation set for fold {fold} has {len(rows)} items, {n_in} of them in fold {fold}, which has {len(want)}"
+                         f"{f', and its training set {n_tr} items of fold {fold}' if n_tr else ''}: {fix}")
     return rows
+
+def _row_ids(items)->np.ndarray|None: return items['_fastaug_row'].to_numpy() if isinstance(items, pd.DataFrame) and '_fastaug_row' in items else None
 
 def _aligned(probs, dls, vocab):
     "Probability columns in the run's class order (a user's `dls_fn` may have its own vocab)."
@@ -405,17 +432,20 @@ def fit_fold(run:KFoldRun, # A prepared run (`prepare_run`)
              fit_fn=None, # `fit_fn(learn)` trains; default `default_fit`
              tta=None, # Fixed TTA views for the OOF predictions (e.g. 'flip'); None: plain `get_preds`
              tta_merge='mean', # How TTA views are merged
-             progress:bool=True # Print a line when the fold is done
+             progress:bool=True # fastai's progress bars and logs, and a line when the fold is done; False: silent
             )->dict: # What `done.json` holds
     "Train fold `fold` of `run` and write its model, its out-of-fold probabilities and, last, `done.json`."
     k, t0 = check_int(fold, 'fold', 0, run.n_splits - 1), time.time()
     dls_fn, learner_fn, fit_fn = dls_fn or run.image_dls, learner_fn or default_learner, fit_fn or default_fit
     if rank_distrib() == 0: _clear_derived(run.out_dir)
     with seeded(run.seed + k):
-        dls = dls_fn(run.df, k); _has_batches(dls, k); learn = learner_fn(dls)
-        _fit(learn, fit_fn); curves = _curves(learn)
+        dls = dls_fn(run.df, k); _has_batches(dls, k); rows = _oof_rows(dls, run.df, k); learn = learner_fn(dls)   # refused before training
+        if progress: _fit(learn, fit_fn)
+        else:
+            with learn.no_bar(), learn.no_logging(): _fit(learn, fit_fn)
+        curves = _curves(learn)
         probs = _predict_valid(learn, tta, tta_merge).float().cpu().numpy()   # every rank: the synchronised weights
-    rows = _oof_rows(dls, run.df, k); probs = _aligned(probs, dls, run.vocab)
+    probs = _aligned(probs, dls, run.vocab)
     sc = score_probs(probs, targets_of(run.df[run.label_col].to_numpy()[rows], run.vocab, run.label_delim), run.multi)
     info = {'fold': k, 'scores': sc, 'seconds': time.time() - t0, **curves}
     if rank_distrib() == 0:
@@ -432,6 +462,17 @@ def _auto_config(arch, weights, dls_kwargs, learner_fn, dls_fn, tta, tta_merge)-
     if dls_fn is None: cfg.update({k: v for k, v in (dls_kwargs or {}).items() if k not in ('num_workers', 'device')
                                    and isinstance(v, (int, float, str, bool, tuple, type(None)))})
     return cfg
+
+def _code_hash(c)->str: return _sha(c.co_code, c.co_names, *[_code_hash(k) if inspect.iscode(k) else repr(k) for k in c.co_consts])
+
+def _fn_desc(f)->str:
+    "How a training function is recorded: its name, a `partial`'s plain arguments and, outside fastaug, a hash of its code (captured variables are not seen)."
+    if isinstance(f, partial):
+        val = lambda v: repr(v) if isinstance(v, (int, float, str, bool, type(None))) else type(v).__name__
+        return f"{_fn_desc(f.func)}({', '.join([val(a) for a in f.args] + [f'{k}={val(v)}' for k, v in sorted(f.keywords.items())])})"
+    f = inspect.unwrap(f)   # a decorated function: the one it wraps
+    name, code = f"{getattr(f, '__module__', None) or '?'}.{getattr(f, '__qualname__', type(f).__qualname__)}", getattr(f, '__code__', None)
+    return name if code is None or name.startswith('fastaug.') else f"{name} (code {_code_hash(code)})"
 
 def _train_bs(dls_fn, dls_kwargs)->int|None:
     "The training batch size of the default DataLoaders; None for a user's `dls_fn`, or when oversampling changes the row count."
@@ -451,7 +492,7 @@ def _todo(out_dir, n_splits, fold, progress)->list:
     return todo
 
 # %% ../nbs/05_kfold.ipynb #d5a10014
-@delegates(prepare_run, but=['n_splits', 'out_dir', 'bs'])
+@delegates(prepare_run, but=['n_splits', 'out_dir', 'bs', 'functions'])
 def kfold_fit(df:pd.DataFrame, # Items: one row each, with `item_col` and `label_col`
               n_splits:int=5, # Number of folds
               dls_fn=None, # `dls_fn(df, fold) -> DataLoaders`; default `image_dls` (its kwargs via `dls_kwargs`)
@@ -464,14 +505,15 @@ def kfold_fit(df:pd.DataFrame, # Items: one row each, with `item_col` and `label
               arch:str='small', # Model of the default learner: 'small', 'resnet18', 'timm:convnext_tiny'...
               weights=None, # Pretrained weights file for the default learner's body
               dls_kwargs:dict|None=None, # Extra arguments of the default `image_dls` (size, bs, batch_tfms...)
-              progress:bool=True, # Print a line per fold
+              progress:bool=True, # fastai's progress bars and logs, and a line per fold; False: silent
               **kwargs)->KFoldResult|None: # None when only some folds are finished
     "Train a model per fold, record out-of-fold probabilities, export the models and calibrate; resumable, locked, refusing to mix runs."
     check_cols(df, [kwargs.get('item_col', 'path')]); check_int(fold, 'fold', 0, none_ok=True)
     if dls_fn is None: check_image_files(df[kwargs.get('item_col', 'path')])
     config = {**_auto_config(arch, weights, dls_kwargs, learner_fn, dls_fn, tta, tta_merge), **(kwargs.pop('config', None) or {})}
+    fns = {n: _fn_desc(f) for n, f in (('dls_fn', dls_fn), ('learner_fn', learner_fn), ('fit_fn', fit_fn or default_fit)) if f is not None}
     with run_lock(out_dir):
-        run = prepare_run(df, n_splits, out_dir, config=config, bs=_train_bs(dls_fn, dls_kwargs), **kwargs)
+        run = prepare_run(df, n_splits, out_dir, config=config, functions=fns, bs=_train_bs(dls_fn, dls_kwargs), **kwargs)
         dls_fn = dls_fn or partial(run.image_dls, **(dls_kwargs or {}))
         learner_fn = learner_fn or partial(default_learner, arch=arch, weights=weights)
         for k in _todo(run.out_dir, run.n_splits, fold, progress): fit_fold(run, k, dls_fn, learner_fn, fit_fn, tta, tta_merge, progress)
@@ -561,15 +603,18 @@ def calibration_error(probs, targets, multi:bool=False, n_bins:int=15)->float:
 @dataclass
 class KFoldResult:
     "Out-of-fold predictions, scores, model paths and calibration of a k-fold run."
-    oof:pd.DataFrame # item, label, fold, then one probability column per class: the validated rows, in the input's order
+    oof:pd.DataFrame # item, label (in the input's type), fold, then one probability column per class (`vocab`): the validated rows, in the input's order
     scores:pd.DataFrame # One row per fold and a last row `oof` (every validated item, out-of-fold)
     model_paths:list # Exported Learner of each fold (`load_learner`)
     folds:np.ndarray # Fold of each OOF row
-    vocab:list # Classes, in the order of the probability columns
+    vocab:list # Class names (str): the probability columns, in order
     out_dir:Path|None = None # The run folder
     multi:bool = False # Multi-label run
     temperatures:np.ndarray|None = None # Temperature of each fold's model (`[k]`, or `[k, n_labels]` multi-label)
     label_delim:str|None = None # Multi-label delimiter of the labels, also joining predicted classes (' ' when None)
+    classes:list|None = None # The classes in the input labels' type (int labels: ints), as `oof.label` and predictions hold them; default `vocab`
+
+    def __post_init__(self): self.classes = list(self.vocab) if self.classes is None else list(self.classes)
 
     @property
     def oof_probs(self)->np.ndarray:
@@ -637,7 +682,9 @@ def _assemble(out_dir:Path, calibrated:bool=True)->KFoldResult:
     man = read_manifest(out_dir); k = man['n_splits']
     _check_folds(out_dir, k)
     items = _read_folds(out_dir, man)
-    vocab, multi, delim = man['vocab'], man['multi'], man.get('label_delim')
+    vocab, multi, delim, classes = man['vocab'], man['multi'], man.get('label_delim'), _typed(man['vocab'], man.get('label_type'))
+    if not multi and man.get('label_type', 'str') != 'str':           # labels in the input column's type (int labels: ints)
+        items = items.assign(label=np.asarray(classes)[pd.Categorical(items['label'], categories=vocab).codes])
     probs = np.full((len(items), len(vocab)), np.nan, np.float32)
     for i in range(k):
         with np.load(out_dir/f'fold{i}'/'oof.npz') as d: probs[d['rows']] = d['probs']
@@ -646,7 +693,7 @@ def _assemble(out_dir:Path, calibrated:bool=True)->KFoldResult:
     if np.isnan(probs[:, 0]).any(): raise IncompleteRunError(out_dir, note=f"{np.isnan(probs[:, 0]).sum()} items have no out-of-fold prediction")
     oof = pd.concat([items[['item', 'label', 'fold']], pd.DataFrame(probs, index=items.index, columns=vocab)], axis=1)
     scores = pd.DataFrame([_read_json(out_dir/f'fold{i}'/'done.json')['scores'] for i in range(k)], index=pd.Index(list(range(k)), name='fold'))
-    res = KFoldResult(oof, scores, [out_dir/'models'/f'fold{i}.pkl' for i in range(k)], oof['fold'].to_numpy(), vocab, out_dir, multi, None, delim)
+    res = KFoldResult(oof, scores, [out_dir/'models'/f'fold{i}.pkl' for i in range(k)], oof['fold'].to_numpy(), vocab, out_dir, multi, None, delim, classes)
     res.scores.loc['oof'] = pd.Series(score_probs(probs, res.targets, multi))
     return _load_calibration(res, k) if calibrated else res
 
@@ -662,31 +709,42 @@ def _load_calibration(res:KFoldResult, k:int)->KFoldResult:
     if t.shape != ((k, len(res.vocab)) if res.multi else (k,)):
         raise IncompleteRunError(res.out_dir, note=f"is unreadable (temperatures of shape {t.shape}): rerun kfold_fit on this folder to rewrite it", file='calibration.json')
     _run_json(res.out_dir, 'scores.json', ('oof',))   # written with the calibration: a damaged one is named, not read later by surprise
-    return _calibration_scores(res)
+    return _calibration_scores(res, cal.get('after'))
 
-def _calibration_scores(res:KFoldResult)->KFoldResult:
-    "Add `log_loss_calibrated` and `ece_calibrated` to the `oof` row of `res.scores`."
-    sc = score_probs(res.calibrated_probs, res.targets, res.multi)
-    res.scores.loc['oof', 'log_loss_calibrated'] = sc['bce' if res.multi else 'log_loss']
-    res.scores.loc['oof', 'ece_calibrated'] = sc['ece']
+def _calibration_scores(res:KFoldResult, after:dict|None=None)->KFoldResult:
+    "Add `log_loss_calibrated` and `ece_calibrated` (as `finish_run` recorded them; else measured on the fitting rows) to the `oof` row of `res.scores`."
+    if after is None: sc = score_probs(res.calibrated_probs, res.targets, res.multi); after = {'log_loss': sc['bce' if res.multi else 'log_loss'], 'ece': sc['ece']}
+    res.scores.loc['oof', 'log_loss_calibrated'], res.scores.loc['oof', 'ece_calibrated'] = after['log_loss'], after['ece']
     res.scores = res.scores[[c for c in res.scores.columns if c != 'n'] + ['n']]
     return res
 
 # %% ../nbs/05_kfold.ipynb #d5a10024
+def _fit_temperatures(res:KFoldResult, k:int)->tuple:
+    "A temperature per fold model, fitted on its fold's OOF rows; and the OOF scores with each fold calibrated by a temperature fitted on the other folds (held out)."
+    p, t, f = res.oof_probs, res.targets, res.folds
+    fit = lambda m: np.atleast_1d(fit_temperature(p[m], t[m], res.multi))
+    temps, held = np.stack([fit(f == i) for i in range(k)]), np.empty_like(p)
+    for i in range(k): held[f == i] = apply_temperature(p[f == i], fit(f != i), res.multi)
+    sc = score_probs(held, t, res.multi)
+    return (temps if res.multi else temps[:, 0]), {'log_loss': float(sc['bce' if res.multi else 'log_loss']), 'ece': float(sc['ece'])}
+
 def finish_run(out_dir # The run folder
               )->KFoldResult|None: # None while some folds are not done
     "When every fold is done: assemble the result, fit a temperature per fold model, and write `calibration.json`, `oof.csv` and `scores.json`."
     out_dir = Path(out_dir); k = read_manifest(out_dir)['n_splits']
     if any(fold_state(out_dir, i) != 'done' for i in range(k)): return None
-    res = _assemble(out_dir, calibrated=False); p, t = res.oof_probs, res.targets
-    res.temperatures = np.stack([np.atleast_1d(fit_temperature(p[res.folds == i], t[res.folds == i], res.multi)) for i in range(k)])
-    if not res.multi: res.temperatures = res.temperatures[:, 0]
-    res = _calibration_scores(res)
+    res = _assemble(out_dir, calibrated=False); o = res.scores.loc['oof']
+    res.temperatures, held = _fit_temperatures(res, k)
+    before = {'log_loss': float(o['bce' if res.multi else 'log_loss']), 'ece': float(o['ece'])}
+    applied = bool(held['log_loss'] < before['log_loss'])
+    if not applied:
+        res.temperatures = np.ones_like(res.temperatures)
+        warnings.warn(f"{out_dir}: temperature scaling would raise the log-loss of held-out OOF rows ({held['log_loss']:.4f}, "
+                      f"{before['log_loss']:.4f} uncalibrated), so it is not applied (T=1)")
+    res = _calibration_scores(res, held if applied else before)
     if rank_distrib() == 0:
-        o = res.scores.loc['oof']
         _write_json(out_dir/'calibration.json', {'method': 'temperature', 'temperatures': res.temperatures.tolist(), 'fitted_on': _oof_hash(out_dir, k),
-                    'before': {'log_loss': o['bce' if res.multi else 'log_loss'], 'ece': o['ece']},
-                    'after': {'log_loss': o['log_loss_calibrated'], 'ece': o['ece_calibrated']}})
+                    'applied': applied, 'before': before, 'after': held if applied else before, 'held_out': held})
         _atomic_write(out_dir/'oof.csv', lambda t: res.oof.to_csv(t, index_label='row'))
         _write_json(out_dir/'scores.json', json.loads(res.scores.to_json(orient='index')))
     _barrier()
@@ -700,7 +758,7 @@ def merge_kfold(dirs, # Folders of partial runs (one or more folds each)
     dirs, out_dir = [Path(d) for d in dirs], Path(out_dir)
     man = _same_run(dirs)
     with run_lock(out_dir):
-        if (out_dir/'manifest.json').exists() and out_dir not in dirs: _check_manifest(out_dir, {k: man[k] for k in ('data', 'folds', 'n_splits', 'seed', 'config')})
+        if (out_dir/'manifest.json').exists() and out_dir not in dirs: _check_manifest(out_dir, {k: man[k] for k in _FINGERPRINT if k in man})
         _copy_folds(dirs, out_dir, man['n_splits'])
         res = finish_run(out_dir)
         if res is None: _check_folds(out_dir, man['n_splits'])
@@ -713,7 +771,7 @@ def _same_run(dirs)->dict:
     mans = [read_manifest(d) for d in dirs]
     for d, m in zip(dirs, mans): _read_folds(d, m)
     for d, m in zip(dirs[1:], mans[1:]):
-        diff = [k for k in ('data', 'folds', 'n_splits', 'seed', 'config') if m.get(k) != mans[0].get(k)]
+        diff = [k for k in _FINGERPRINT if k in m and k in mans[0] and m[k] != mans[0][k]]
         if diff: raise ValueError(f"{d} and {dirs[0]} are different runs ({', '.join(diff)} differ)")
     return mans[0]
 
@@ -736,8 +794,12 @@ def _copy_folds(dirs, out_dir:Path, k:int):
         raise IncompleteRunError(d, damaged={i: st for i, (e, st) in sorted(bad.items()) if e == d})
 
 # %% ../nbs/05_kfold.ipynb #9ec33466
-def _as_items(items)->list:
-    "A list of items; a single path is one item, a folder is refused."
+def _as_items(items, item_col:str='path')->list:
+    "A list of items; a single path is one item, a DataFrame gives its `item_col`, a folder is refused."
+    if isinstance(items, pd.DataFrame):
+        if item_col not in items: raise ValueError(f"items is a DataFrame without the run's item column {item_col!r} (columns: {list(items.columns)[:10]}): "
+                                                   f"pass its column of images, e.g. df[{str(items.columns[0]) if len(items.columns) else 'path'!r}]")
+        items = items[item_col]
     if isinstance(items, (str, os.PathLike)):
         if Path(items).is_dir(): raise ValueError(f"items is a folder ({items}); pass its image files, e.g. fastai's get_image_files(folder)")
         items = [items]
@@ -753,6 +815,8 @@ def _checked(result_or_dir, calibrate:bool)->KFoldResult:
     elif (res := result_or_dir).out_dir is not None: _check_folds(Path(res.out_dir), len(res.model_paths))
     if calibrate and res.temperatures is None: raise ValueError("this result has no calibration: pass calibrate=False")
     return res
+
+def _run_item_col(res)->str: return (read_manifest(res.out_dir).get('item_col') if res.out_dir is not None else None) or 'path'
 
 def _run_views(res, views, merge)->tuple:
     "TTA views and merge for predicting: as given, else those the run's OOF predictions used (its manifest), else none."
@@ -773,23 +837,23 @@ def _ensemble_probs(res:KFoldResult, learners, dl, views, merge, calibrate:bool)
     return np.mean([apply_temperature(p, t, res.multi) for p, t in zip(ps, res.temperatures)] if calibrate else ps, 0)
 
 def _predictions(probs, res:KFoldResult)->np.ndarray:
-    "The predicted class of each row; multi-label: the classes above 0.5, joined with the run's `label_delim`."
+    "The predicted class of each row, in the labels' own type; multi-label: the classes above 0.5, joined with the run's `label_delim`."
+    if not res.multi: return np.asarray(res.classes)[probs.argmax(1)]
     vocab = np.array([str(v) for v in res.vocab], dtype=object)
-    if not res.multi: return vocab[probs.argmax(1)]
     return np.array([(res.label_delim or ' ').join(vocab[p > 0.5]) for p in probs], dtype=object)
 
 # %% ../nbs/05_kfold.ipynb #d5a10027
 def ensemble_predict(result_or_dir, # A `KFoldResult` or its folder
-                     items, # Image paths (or anything the exported DataLoaders accept)
+                     items, # Image paths (or anything the exported DataLoaders accept), or a DataFrame with the run's item column
                      views=None, # TTA views, as in `fastaug.tta.tta`; default those of the run's OOF predictions
                      merge=None, # How views are merged; default the run's
                      bs:int|None=None, # Batch size; default the training one
                      cpu:bool|None=None, # Load models on CPU; default: unless CUDA is available
                      calibrate:bool=True # Apply each fold model's temperature before averaging
-                    )->pd.DataFrame: # item, prediction, then one probability column per class
+                    )->pd.DataFrame: # item, prediction (a class in the labels' type), then one probability column per class (named by `vocab`)
     "Predictions of all fold models for new `items`, merged over models and TTA views, calibrated."
     res = _checked(result_or_dir, calibrate)
-    items, (views, merge) = _as_items(items), _run_views(res, views, merge)
+    items, (views, merge) = _as_items(items, _run_item_col(res)), _run_views(res, views, merge)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', UserWarning)
         learners = _fold_models(res, cpu)
@@ -802,7 +866,7 @@ def ensemble_predict(result_or_dir, # A `KFoldResult` or its folder
 def pseudo_label(learn_or_result, # A `KFoldResult` or its folder (the calibrated fold ensemble), a `Learner`, or a list of Learners
                  items, # Unlabelled items: a DataFrame (the columns the DataBlock reads) or a list (of paths)
                  threshold:float=0.95, # Keep items whose top class probability is at least this, in (0, 1]
-                 views=None, # TTA views, as in `fastaug.tta.tta`; default the run's own (a k-fold result), 'flip' (Learners)
+                 views=None, # TTA views, as in `fastaug.tta.tta`; default the run's own (a k-fold result), 'auto' (Learners: the views they trained with)
                  merge=None, # How views are merged; default the run's, 'mean' (Learners)
                  calibrate:bool=True, # A k-fold result: apply each fold model's temperature, as `ensemble_predict` does
                  label_col:str='label', # Column receiving the pseudo-label
@@ -844,7 +908,7 @@ def _pl_run_probs(res, items, views, merge, calibrate)->tuple:
         probs = _ensemble_probs(res, learners, dl, views, merge, calibrate)
     own = {str(v): v for v in learners[0].dls.vocab}
     oof = res.calibrated_probs if calibrate else res.oof_probs
-    return probs, [own.get(str(v), v) for v in res.vocab], partial(_hits, oof, res.targets)
+    return probs, [own.get(str(v), c) for v, c in zip(res.vocab, res.classes)], partial(_hits, oof, res.targets)
 
 # %% ../nbs/05_kfold.ipynb #f5a30015
 def _pl_learners(o)->list:
@@ -878,7 +942,7 @@ def _valid_hits(learners, views, merge, threshold)->tuple:
 # %% ../nbs/05_kfold.ipynb #f5a30016
 def _pl_learner_probs(o, items, views, merge)->tuple:
     "TTA probabilities of a Learner (the mean of several) on `items`; the classes; the validation precision at a threshold."
-    learners = _pl_learners(o); views, merge = 'flip' if views is None else views, 'mean' if merge is None else merge
+    learners = _pl_learners(o); views, merge = 'auto' if views is None else views, 'mean' if merge is None else merge
     dl = _pl_test_dl(learners[0], items)
     p = (tta_preds(learners[0], dl, views=views, merge=merge) if len(learners) == 1 else ensemble_tta(learners, dl, views=views, merge=merge))[0]
     p, vocab = _single_label_probs(p, 'the Learner' + ('s' if len(learners) > 1 else '')), list(learners[0].dls.vocab)

@@ -10,7 +10,7 @@ import torch.distributed as dist
 from fastai.basics import *
 from fastai.callback.core import Callback
 from fastai.data.load import DataLoader
-from .core import is_listlike, check_int, check_real, check_prob, check_choice, check_cols, bad_rows, file_keys
+from .core import is_listlike, check_int, check_real, check_prob, check_choice, check_cols, bad_rows, file_keys, labels_like
 from .losses import loss_kind, soft_one_hot, DeviceCheck, SoftTargetCallback, on_fit_exit
 
 # %% auto #0
@@ -444,10 +444,10 @@ def __setstate__(self:ProgressiveLabelCorrection, d):
 # %% ../nbs/06_labels.ipynb #0c221f86
 @patch
 def _decode(self:ProgressiveLabelCorrection, t)->list:
-    "Class names (multi-label: space-joined names) of label tensor `t`; None where an item was never seen."
+    "Class names (multi-label: a list of names per item) of label tensor `t`; None where an item was never seen."
     v, t = self.vocab, torch.as_tensor(t).detach().cpu()
     name = lambda j: v[j] if v else j
-    if self.multi: return [None if r[0] < 0 else ' '.join(str(name(j)) for j in torch.nonzero(r > 0.5)[:, 0].tolist()) for r in t]
+    if self.multi: return [None if r[0] < 0 else [name(j) for j in torch.nonzero(r > 0.5)[:, 0].tolist()] for r in t]
     return [None if o < 0 else name(o) for o in t.tolist()]
 
 @patch(as_prop=True)
@@ -497,7 +497,7 @@ def plot(self:ProgressiveLabelCorrection, figsize=(8, 3)):
 def relabel(self:ProgressiveLabelCorrection, df:pd.DataFrame, # The items, e.g. the DataFrame the DataLoaders came from
             label_col='label', # Column of labels to replace
             key=None, # Column of `df` holding the item keys; default PLC's `key` if a column name, else `path`, else the index
-            label_delim=' '): # Multi-label: how labels are joined
+            label_delim=' '): # Multi-label: joins a row's class names (the delimiter the labels are split on)
     "A copy of `df` whose `label_col` holds the corrected labels of the items PLC changed; each of them must be a row of `df`."
     k = self.key if key is None and isinstance(self.key, str) else key
     check_cols(df, [label_col] + ([k] if k is not None else []))
@@ -516,10 +516,13 @@ def relabel(self:ProgressiveLabelCorrection, df:pd.DataFrame, # The items, e.g. 
         raise ValueError(f"{len(miss)} item(s) PLC {'changed' if lost.any() else 'trained on'} are not rows of df, e.g. {list(miss[:3])}: df's keys "
                          f"({'column ' + repr(k) if k is not None else 'its index'}) are e.g. {list(dkeys[:3])}." + _key_hint(df, lambda v: (_find(v, miss) >= 0).all(), len(miss)))
     rows = np.flatnonzero(slot >= 0); rows = rows[changed[slot[rows]]]
-    cur, vals = self._decode(self.cur), df[label_col].to_numpy(dtype=object).copy()
-    vals[rows] = [label_delim.join(cur[i].split(' ')) if self.multi else cur[i] for i in slot[rows]]
-    keep = isinstance(df[label_col].dtype, pd.StringDtype) and all(isinstance(v, str) for v in vals)
-    out[label_col] = pd.array(vals, dtype=df[label_col].dtype) if keep else vals
+    cur = self._decode(self.cur); new = [cur[i] for i in slot[rows]]
+    if self.multi and (bad := next((n for r in new for n in r if label_delim in str(n)), None)) is not None:
+        raise ValueError(f"class name {bad!r} contains label_delim={label_delim!r}: pass the delimiter the labels are split on, e.g. label_delim=','")
+    col, new = labels_like(df[label_col], new, label_col, label_delim)   # int labels stay int; names joined once, never re-split
+    vals = col.to_numpy(dtype=object).copy()
+    for r, v in zip(rows, new): vals[r] = v
+    out[label_col] = pd.Series(vals, index=df.index, dtype=col.dtype)
     return out
 
 @patch

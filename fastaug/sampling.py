@@ -44,7 +44,7 @@ def oversample(df:pd.DataFrame, # Items, one row each, with a label and a fold c
             warnings.warn(f"label(s) {classes[short].tolist()[:10]} stop short of the target under cap={cap} "
                           f"({got[short].tolist()[:10]} of {want[short].tolist()[:10]} rows)")
     else: pos, copies = _oversample_idxs(lab_t, want, rng)
-    out = df.iloc[np.concatenate([np.arange(len(df)), trn[pos]])].reset_index(drop=True)
+    out = df.iloc[np.concatenate([np.arange(len(df)), trn[pos]])]   # df's index: a repeat carries its original's label, as `sample(replace=True)`
     out[copy_col] = np.concatenate([np.zeros(len(df), np.int64), copies])
     return out
 

@@ -35,7 +35,7 @@ def demo(tmp_path_factory):
     return cwd, _run('kfold', '--demo', cwd=cwd)
 
 def test_kfold_demo(demo):
-    "5-fold CV of the digits with 30 planted wrong labels; the audit finds them, calibration lowers the log-loss, the report is written."
+    "5-fold CV of the digits with 30 planted wrong labels; the audit finds them, calibration is scored held out (and applied only if it helps there), the report is written."
     cwd, r = demo
     assert r.returncode == 0, r.stderr[-3000:]
     out = cwd/'fastaug-demo'
@@ -50,8 +50,12 @@ def test_kfold_demo(demo):
     assert m and int(m[1]) >= 24 and int(m[2]) <= 120, last[0]     # most planted labels found, among few suspects
     planted, issues = pd.read_csv(out/'planted.csv'), pd.read_csv(out/'label_issues.csv', index_col=0)
     assert int(m[1]) == planted.row.isin(issues.index).sum()
-    m = re.fullmatch(r"calibrated OOF log-loss: ([\d.]+) \(([\d.]+) before; fastaug-demo/calibration\.json\)", last[1])
-    assert m and float(m[1]) <= float(m[2]) and abs(float(m[1]) - s['log_loss_calibrated']) < 1e-4, last[1]
+    cal = json.loads((out/'calibration.json').read_text())                      # calibration scored on held-out OOF rows, applied only when it helps there
+    m = re.fullmatch(r"calibrated OOF log-loss, each fold's temperature fitted on the other folds: ([\d.]+) \(([\d.]+) before; fastaug-demo/calibration\.json\)|"
+                     r"calibration not applied: on held-out OOF rows it would raise the log-loss to ([\d.]+) \(([\d.]+) without; fastaug-demo/calibration\.json\)", last[1])
+    assert m and cal['applied'] == (m[1] is not None), (last[1], cal)
+    if cal['applied']: assert float(m[1]) < float(m[2]) and abs(float(m[1]) - s['log_loss_calibrated']) < 1e-4, last[1]
+    else: assert float(m[3]) >= float(m[4]) and s['log_loss_calibrated'] == s['log_loss'] and set(cal['temperatures']) == {1.0}, (last[1], cal)
     assert last[2] == 'report: fastaug-demo/report.html'
 
 def test_demo_run_commands(demo, tmp_path):

@@ -3,8 +3,8 @@
 Upstream: iterative-stratification 0.1.9, `tests/test_ml_stratifiers.py` (its one test, `test_integration`), plus the
 README's `MultilabelStratifiedKFold` toy example. The installed iterstrat runs beside fastaug as the reference: every
 adapted check passes for both, and fastaug's stratification must be no worse than iterstrat's on the same data.
-Deliberate differences (documented in `01_folds`, checked below): fastaug's default is `shuffle=True` (iterstrat's is False)
-and both refuse `random_state` with `shuffle=False`; fastaug also takes sparse `y`, label lists, groups and `order=2`.
+Deliberate differences (documented in `01_folds`, checked below): fastaug's default is `shuffle=True` (iterstrat's is False, yet
+its tie-breaks come from numpy's global generator, so both defaults give other folds on each call) and both refuse `random_state` with `shuffle=False`; fastaug also takes sparse `y`, label lists, groups and `order=2`.
 Not adapted: `MultilabelStratifiedShuffleSplit` and `RepeatedMultilabelStratifiedKFold` (fastaug has no counterpart).
 """
 import warnings

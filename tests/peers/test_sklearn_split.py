@@ -344,8 +344,9 @@ def test_yields_constant_splits(cv, expected):
     if expected: np.testing.assert_equal(list(cv.split(X, y)), list(cv.split(X, y)))
 
 # --- the defaults against scikit-learn's (TRIAL1 F10). fastaug's `MultilabelStratifiedKFold()` is `shuffle=True, random_state=None`,
-#     which is `StratifiedKFold(shuffle=True)`: new folds on every `split`. `StratifiedKFold()` (and iterstrat's class) default to
-#     `shuffle=False`: the same folds on every call, which fastaug gives with an int `random_state` or `shuffle=False`.
+#     which is `StratifiedKFold(shuffle=True)`: new folds on every `split`. `StratifiedKFold()` defaults to `shuffle=False`: the
+#     same folds on every call, which fastaug gives with an int `random_state` or `shuffle=False` (iterstrat's default draws its
+#     tie-breaks from numpy's global generator, so it too gives other folds on each call).
 @pytest.mark.parametrize('cv, peer, constant', [
     (MSKF(4), StratifiedKFold(4, shuffle=True), False),
     (MSKF(4, random_state=0), StratifiedKFold(4, shuffle=True, random_state=0), True),

@@ -58,6 +58,39 @@ def _ml_relabel():
     out = relabel(ML_DF, label_issues(ML_RES), label_col='tags')
     return out.tags.tolist() == ['digit 6,even number'] * 2 + ['odd number', 'digit 6,even number']
 
+def _ml_confused(n=300, c=6, seed=0):
+    "Multi-label OOF of a decent model: right on most entries, unsure (0.55-0.75 the wrong way) on 6% of them, sure of the truth on 12 wrong given entries."
+    r = np.random.default_rng(seed)
+    true = r.random((n, c)) < 0.3; true[np.arange(n), r.integers(0, c, n)] = True   # true tags, at least one per row
+    p = np.where(true, r.uniform(0.7, 0.97, (n, c)), r.uniform(0.03, 0.3, (n, c)))
+    unsure = r.random((n, c)) < 0.06
+    p[unsure] = np.where(true[unsure], r.uniform(0.25, 0.45, unsure.sum()), r.uniform(0.55, 0.75, unsure.sum()))   # the model's confusions
+    bad = r.choice(n * c, 12, replace=False); given = true.copy(); given.flat[bad] = ~given.flat[bad]
+    p.flat[bad] = np.where(true.flat[bad], 0.95, 0.05)
+    return p, given, true
+
+MLC_P, MLC_GIVEN, MLC_TRUE = _ml_confused()
+MLC_NAMES = np.array(list('abcdef'))
+
+def _ml_fixed(count='confident'):
+    "Wrong (item, label) entries before and after applying label_issues' suggestions, the entries changed, and the most changed per label over the confident count."
+    iss = label_issues(MLC_P, [list(MLC_NAMES[r]) for r in MLC_GIVEN], classes=list(MLC_NAMES), count=count)
+    new = MLC_GIVEN.copy()
+    for r, s in zip(iss.index, iss.suggested): new[r] = np.isin(MLC_NAMES, s.split(' '))
+    conf = label_issues(MLC_P, [list(MLC_NAMES[r]) for r in MLC_GIVEN], classes=list(MLC_NAMES))
+    ch, conf_ch = new != MLC_GIVEN, np.zeros_like(new)
+    for r, s in zip(conf.index, conf.suggested): conf_ch[r] = np.isin(MLC_NAMES, s.split(' ')) != MLC_GIVEN[r]
+    return {'before': int((MLC_GIVEN != MLC_TRUE).sum()), 'after': int((new != MLC_TRUE).sum()), 'changed': int(ch.sum()),
+            'right': int((ch & (MLC_GIVEN != MLC_TRUE)).sum()), 'empty': int((~new.any(1)).sum()),
+            'ratio': float((ch.sum(0) / np.maximum(conf_ch.sum(0), 1)).max())}
+
+# the only label of row 0 and both labels of row 1 are confidently contradicted, and nothing else is likely: both are listed, each keeping its likeliest label
+BARE_P = np.array([[0.02, 0.05], [0.03, 0.04]] + [[0.95, 0.05]] * 10 + [[0.05, 0.95]] * 10)
+BARE_Y = [['a'], ['a', 'b']] + [['a']] * 10 + [['b']] * 10
+# an int-labelled run (its classes in their own type)
+INT_RES = KFoldResult(pd.concat([pd.DataFrame({'item': [f'img/{i}.png' for i in range(7)], 'label': Y, 'fold': np.arange(7) % 2}),
+                                 pd.DataFrame(P, columns=['0', '1', '2'])], axis=1), pd.DataFrame(), [], np.arange(7) % 2, ['0', '1', '2'], classes=[0, 1, 2])
+
 def _warned(thunk, pattern):
     "Run `thunk` and return whether a warning matching `pattern` was raised."
     import re
@@ -109,7 +142,7 @@ CASES = [
     ('the note is kept on the table', lambda: label_issues(np.random.default_rng(0).dirichlet(np.ones(3), 300), np.arange(300) % 3).attrs['note'], None,
      lambda n: n.startswith('label issues are unreliable')),
     ('multi-label: a weak model per label warns', lambda: _warned(lambda: label_issues(np.full((40, 2), 0.5) + np.random.default_rng(0).normal(0, 0.01, (40, 2)),
-                                                  [['a'], ['b'], ['a', 'b'], ['a']] * 10), r'weak on 2 of the 2 labels \(a: OOF accuracy 0\.\d+, always answering the most frequent value 0\.\d+; b'), None, bool),
+                                                  [['a'], ['b'], ['a', 'b'], ['a']] * 10), r"weak on 2 of the 2 labels \(OOF accuracy vs always answering the label's most frequent value: a 0\.\d+ vs 0\.\d+, b 0\.\d+ vs 0\.\d+\); (no label change is suggested|\d+ of the \d+ suggested label changes are on them \(the model's own probabilities put the \d+ right \d+% of the time\))"), None, bool),
     # --- a run: `row` is the input's index label (as in oof.csv), rows at fold -1 shift nothing
     ('run issues indexed as oof.csv', _sampled_issues, None, bool),
     ('relabel a sampled frame with fold -1 rows first (by item)', lambda: _sampled_relabel(SAMPLED), None, bool),
@@ -120,6 +153,15 @@ CASES = [
     ('relabel: an item in two rows of another index', lambda: relabel(pd.concat([SAMPLED, SAMPLED.iloc[[-1]]]).reset_index(drop=True), label_issues(SAMPLED_RES)),
      ValueError, r"item 'img/40\.png' is in 2 rows of df\['path'\]"),
     # --- label types: int labels stay int; suggestions that are not ints turn the column to str, with a warning
+    # TRIAL3 T11: a CSV run's issues carry absolute paths; the CSV read back holds them relative to its folder
+    ('relabel a CSV with relative paths (absolute issue items)', lambda: relabel(DF.assign(path=[f'./{i}.png' for i in range(7)]), ISS).label.tolist(),
+     None, lambda r: r == [0, 0, 1, 1, 2, 2, 0]),
+    ('relabel relative paths in a subfolder', lambda: relabel(DF.assign(path=[f'{TMP.name}/{i}.png' for i in range(7)]), ISS).label.tolist(),
+     None, lambda r: r == [0, 0, 1, 1, 2, 2, 0]),
+    ('relabel: relative paths of other files are refused', lambda: relabel(DF.assign(path=[f'other{i}.png' for i in range(7)]), ISS),
+     ValueError, r"no column of df holds the issues' items"),
+    ('relabel: a file name in two folders is not guessed', lambda: relabel(pd.DataFrame({'path': ['a/6.png', 'b/6.png'] + [f'{i}.png' for i in range(6)], 'label': [1, 1] + list(range(6))}), ISS),
+     ValueError, r"no column of df holds the issues' items"),
     ('relabel keeps int labels int', lambda: relabel(DF, ISS).label.tolist(), None, lambda r: r == [0, 0, 1, 1, 2, 2, 0] and all(type(v) is int for v in r)),
     ('relabel int column, str suggestion', lambda: _warned(lambda: relabel(DF, ISS.assign(suggested='cat')), r"not of the int64 type of column 'label'"), None, bool),
     ('relabel int column, str suggestion: homogeneous', lambda: relabel(DF, ISS.assign(suggested='cat')).label.map(type).nunique(), None, lambda r: r == 1),
@@ -132,6 +174,20 @@ CASES = [
     ('multi-label suggested joined with the run delimiter', lambda: label_issues(ML_RES).suggested.tolist(), None, lambda r: r == ['digit 6,even number']),
     ('multi-label labels joined with the run delimiter', lambda: label_issues(ML_RES).label.tolist(), None, lambda r: r == ['digit 6']),
     ('relabel multi-label names with spaces', _ml_relabel, None, bool),
+    # --- multi-label suggestions: only entries whose other answer is confidently likelier; a decent model's confusions are left alone
+    ('multi-label: relabel with the suggestions mends the labels', _ml_fixed, None, lambda r: r['after'] < r['before'] and r['right'] >= 0.9 * r['changed']),
+    ('multi-label: wider counts flag at most twice the confident entries per label', lambda: [_ml_fixed(c) for c in ('expected_f1', 'mixture')], None,
+     lambda rs: all(r['ratio'] <= 2 and r['after'] <= r['before'] for r in rs)),
+    ('multi-label: never an empty suggestion', lambda: label_issues(BARE_P, BARE_Y), None, lambda r: r.index.tolist() == [0, 1] and r.suggested.tolist() == ['a', 'b']),
+    ('multi-label: an empty suggestion where items are given empty sets', lambda: label_issues(np.vstack([BARE_P, [[0.05, 0.05]]]), BARE_Y + [[]]).loc[0, 'suggested'],
+     None, lambda r: r == ''),
+    ('relabel: an empty suggestion', lambda: relabel(ML_DF, label_issues(ML_RES).assign(suggested=nan), label_col='tags'), ValueError,
+     r"issues suggest no label at all for row\(s\) \[1\]: .*remove them from the issues.*action='drop'"),
+    ('multi-label: the weak note names every weak label and the changes on them', lambda: _warned(lambda: label_issues(
+        np.random.default_rng(1).uniform(0.4, 0.6, (40, 5)), [['a', 'b', 'c', 'd', 'e'][:1 + i % 5] for i in range(40)]),
+        r"weak on 5 of the 5 labels \(.*: a 0\.\d+ vs 1\.000, b .*, e 0\.\d+ vs 0\.\d+\); \d+ of the \d+ suggested label changes are on them \(the model's own probabilities put the \d+ right \d+% of the time\)"), None, bool),
+    ('a run with int labels: label and suggested are ints', lambda: label_issues(INT_RES)[['label', 'suggested']].dtypes.tolist(), None,
+     lambda r: r == [np.dtype('int64')] * 2),
     ('weight=-1', lambda: label_issues(P, Y, weight=-1), ValueError, r'weight must be a finite number in \[0, inf\).*-1'),
     ('ensemble=True without folds', lambda: label_issues(P, Y, ensemble=True), ValueError, r'ensemble needs the fold of each row'),
     ('ensemble of the wrong shape', lambda: label_issues(P, Y, folds=[0, 0, 0, 1, 1, 1, 1], ensemble=np.ones((2, 3, 3)) / 3), ValueError, r'ensemble must be \[k, n, c\].*\(2, 3, 3\)'),

@@ -136,11 +136,17 @@ CASES = [
     ('folds --label-delim forgotten', ['folds', '{d}/tags.csv', '--out', '{d}/f.csv'], r"made of only 8 parts: multi-label\? pass --label-delim ' '"),
     # --- a run folder in other hands (sweep: resume=False told to a command-line user; issue 12 item 12)
     ('kfold rerun with other arguments', ['kfold', '{d}/imgs', '--out', '{d}/run', *SMALL, '--seed', '1'], r"holds a k-fold run with other arguments \(folds changed; seed: 0 -> 1\); use another --out, or start over with --no-resume$"),
+    # trial T1: a resume reading the labels another way (finished folds' columns would be relabelled as the new classes)
+    ('kfold rerun with --label-delim', ['kfold', '{d}/imgs', '--out', '{d}/run', *SMALL, '--label-delim', ' '],
+     r"holds a k-fold run with other arguments \((folds changed; )?--label-delim: None -> ' '\); use another --out, or start over with --no-resume$"),
     # --- predict (sweep: tracebacks of 13-74 lines on a bad image)
     ('predict a corrupt image', ['predict', '{d}/run', '{d}/new', '--out', '{d}/p.csv'], r"cannot read image .*new/broken\.jpg; fix or remove it, or pass --skip-bad"),
     ('predict a missing image', ['predict', '{d}/run', '{d}/new/nope.png', '--out', '{d}/p.csv'], r"no such file or folder: .*new/nope\.png"),
     ('predict not a run folder', ['predict', '{d}/imgs', '{d}/new/ok.png', '--out', '{d}/p.csv'], r"imgs is not a k-fold run folder \(no manifest\.json\); give the --out folder of `fastaug kfold`"),
     ('predict run folder missing', ['predict', '{d}/nope', '{d}/new/ok.png', '--out', '{d}/p.csv'], r"no such run folder: .*nope"),
+    # trial T5: a CSV given to predict is read for its images, not called an unreadable image
+    ('predict a CSV without the item column', ['predict', '{d}/run', '{d}/items.csv', '--out', '{d}/p.csv', '--item-col', 'file'], r"items\.csv has no column 'file' \(--item-col\); its columns: path, label$"),
+    ('predict a CSV naming a missing image', ['predict', '{d}/run', '{d}/missing_img.csv', '--out', '{d}/p.csv'], r"no such image: .*imgs/dark/nope\.png; fix the paths"),
     ('predict --tta bogus', ['predict', '{d}/run', '{d}/new/ok.png', '--out', '{d}/p.csv', '--tta', 'bogus'], r"--tta 'bogus' is not a set of views"),
     ('predict --merge bogus', ['predict', '{d}/run', '{d}/new/ok.png', '--out', '{d}/p.csv', '--merge', 'bogus'], r"--merge 'bogus' is not a merge; use mean, gmean"),
     ('predict a run missing a fold', ['predict', '{d}/partial', '{d}/new/ok.png', '--out', '{d}/p.csv'], r"fold\(s\) \[1\] not finished: run them \(--fold\) or merge their folders"),
@@ -234,6 +240,11 @@ def test_multi_label_summary(d, tmp_path):
     assert code == 0, err
     s = json.loads((tmp_path/'run'/'scores.json').read_text())['oof']
     assert f"OOF accuracy_multi: {s['accuracy_multi']:.4f}, micro-F1 {s['f1_micro']:.4f}, macro-F1 {s['f1_macro']:.4f}, mAP {s['map']:.4f} over 36 items" in out
+    before = (tmp_path/'run'/'manifest.json').read_text()     # trial T1: the same folder resumed single-label is refused, before training
+    code, _, err = _main(['kfold', str(d/'tags.csv'), '--out', str(tmp_path/'run'), '--single-label', *SMALL])
+    assert code == 2 and all(l.startswith('fastaug: warning: ') for l in err[:-1]), err   # warnings of the folds dealt (25 classes), then the one error line
+    assert re.search(r"run with other arguments \((folds changed; )?--label-delim: ' ' -> None; classes: \['a', 'b', 'c', 'd', 'e', \.\.\. \(8 classes\)\] -> \['a', 'a b', ", err[-1]), err
+    assert (tmp_path/'run'/'manifest.json').read_text() == before
 
 def _reached(monkeypatch):
     "Stop `fastaug kfold` where it would train, keeping the items and options it would train on."
@@ -303,7 +314,7 @@ def test_merge_is_a_full_run(d, tmp_path):
     full = _RUN_OUT['run']
     tail = lambda o, run: [l.replace(str(run), 'RUN') for l in o.strip().splitlines()[-5:]]
     assert tail(out, tmp_path/'merged') == tail(full, d/'run'), (out, full)
-    assert re.fullmatch(r"OOF accuracy: [\d.]+ over 36 items; log-loss [\d.]+ \([\d.]+ calibrated\); results in RUN/", tail(out, tmp_path/'merged')[-1])
+    assert re.fullmatch(r"OOF accuracy: [\d.]+ over 36 items; log-loss [\d.]+ \(([\d.]+ calibrated, held out|calibration not applied)\); results in RUN/", tail(out, tmp_path/'merged')[-1])
 
 def test_planted_csv_describes_its_run(d, tmp_path, monkeypatch):
     "Trial K4: the demo's planted.csv is rewritten by `--demo --no-resume`, and never survives a run without --demo."
@@ -327,3 +338,10 @@ def test_library_batch_size_in_option_words():
     from fastaug.cli import _cli_words
     msg = "fold 0 has 30 training rows, fewer than the batch size bs=64: fastai drops the last partial batch, so the fold would train on nothing; lower bs (e.g. bs=8)"
     assert _cli_words(msg).endswith("fewer than the batch size --bs 64: fastai drops the last partial batch, so the fold would train on nothing; lower --bs (e.g. --bs 8)")
+
+def test_predict_a_csv(d, tmp_path):
+    "Trial T5: `fastaug predict RUN items.csv` predicts the CSV's images (paths relative to it), as `fastaug kfold` reads them."
+    code, out, err = _main(['predict', str(d/'run'), str(d/'items.csv'), '--out', str(tmp_path/'p.csv')])
+    assert code == 0, err
+    p = pd.read_csv(tmp_path/'p.csv')
+    assert p.item.tolist() == [str((d/q).resolve()) for q in pd.read_csv(d/'items.csv').path] and set(p.prediction) <= {'dark', 'mid', 'light'}

@@ -102,6 +102,16 @@ def _pseudo_label_rows_ok(r):
         trn, val = FoldSplitter(k)(tab)
         assert set(range(n, n + 6)) <= set(trn) and max(val) < n
 
+def _two_splits(make):
+    "Whether two `split` calls of a fresh splitter from `make` give the same test folds (multi-label toy data)."
+    Y = (np.random.default_rng(0).random((60, 4)) < 0.3).astype(int); X = np.zeros((60, 1))
+    a, b = ([t.tolist() for _, t in make().split(X, Y)] for _ in range(2))
+    return a == b
+
+def _iterstrat(**kw):
+    from iterstrat.ml_stratifiers import MultilabelStratifiedKFold as IterstratMSKF
+    return IterstratMSKF(5, **kw)
+
 CASES = [
     # --- SILENT-WRONG in the sweep
     ('stratified_folds y with NaN', lambda: stratified_folds(['a', nan, 'b', 'a', 'b', 'a'], 2), ValueError, r'missing \(NaN/None\) label at row position\(s\) \[1\]'),
@@ -177,6 +187,12 @@ CASES = [
     ('F8 NaN fold: the message offers -1, not a validation fold', lambda: FoldSplitter(1)(both.assign(fold=both.fold.where(both.index != 21))), ValueError,
      r"give it a fold id, or -1 to keep it out of every validation fold.*row position\(s\) \[21\]"),
     ('F8 fold -2 refused', lambda: FoldSplitter(1)(both.assign(fold=both.fold.replace(-1, -2))), ValueError, r"or -1 for rows that train in every fold.*\(-2, \.\.\.\)"),
+    # --- TRIAL3 minor note: which splitters give the same folds on two `split` calls (01_folds' table)
+    ('TRIAL3 iterstrat MultilabelStratifiedKFold() draws new folds per split, as fastaug\'s default',
+     lambda: (pytest.importorskip('iterstrat'), _two_splits(_iterstrat), _two_splits(lambda: MultilabelStratifiedKFold(5)))[1:], None, lambda r: r == (False, False)),
+    ('TRIAL3 MultilabelStratifiedKFold(random_state=0): the same folds per split, iterstrat\'s and fastaug\'s',
+     lambda: (pytest.importorskip('iterstrat'), _two_splits(lambda: _iterstrat(shuffle=True, random_state=0)), _two_splits(lambda: MultilabelStratifiedKFold(5, random_state=0)),
+              _two_splits(lambda: MultilabelStratifiedKFold(5, shuffle=False)))[1:], None, lambda r: r == (True, True, True)),
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])

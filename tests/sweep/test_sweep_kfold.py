@@ -2,7 +2,9 @@
 and issue 12's k-fold defects (#11 duplicated items, #12 two writers, #13 a damaged fold, #17 multi-label scores), rows at
 fold -1 (`TRAIN_ONLY`, e.g. pseudo-labels): training in every fold, never validated, and the second user trial's findings
 K1-K7 and K12: fold columns, pseudo-labels of a k-fold run, multi-label delimiters, stale derived files, mixed label types,
-damaged run files, merging a damaged fold, folds without a training batch.
+damaged run files, merging a damaged fold, folds without a training batch; the third trial's T1-T2: label_delim, single-label
+mode and label type checked on resume, answers in the labels' type; T5 a DataFrame to ensemble_predict; T6 a dls_fn not split
+by the folds; T12 another fit_fn on resume; T10 calibration scored held out.
 
 Each row: (case id, thunk, expected exception type, regex the message must match) or (case id, thunk, None, check) where
 `check(result)` asserts the now-correct result. Messages must name the offending value and say what to do.
@@ -15,7 +17,7 @@ from fastaug.test_utils import check_case
 from fastaug.kfold import (kfold_fit, merge_kfold, ensemble_predict, seeded, prepare_run, run_lock, score_probs, KFoldResult,
                            RunLockedError, IncompleteRunError, fold_state, pseudo_label, DERIVED_FILES, read_manifest)
 from fastaug.core import parse_labels
-from fastaug.data import digits_df, image_dls
+from fastaug.data import digits_df, image_dls, default_fit
 from fastaug.folds import TRAIN_ONLY
 from fastaug.test_utils import digits_folds, fit_quiet, pool_cnn
 from fastai.learner import Learner, load_learner
@@ -265,6 +267,122 @@ def repaired_ok(o):
     assert fit.calls == 0
     np.testing.assert_array_equal(r.oof_probs, base().oof_probs); np.testing.assert_array_equal(r.temperatures, base().temperatures)
 
+# --- TRIAL3 T1: a resume with another label_delim, single-label mode or label type is another run, refused before training
+ABC = df.assign(label=np.array(['a,b', 'a,c', 'b,c'])[np.arange(N) % 3])     # reads as 3 classes, or as 3 labels with label_delim=','
+ABC_FOLDS = np.arange(N) % 2
+
+def relabelled_resume(name, first:dict, then:dict, d=None):
+    "Fold 0 of a run with `first`, then a resume with `then`: the refusal must come before any training and leave the manifest as it was."
+    d = d or W/name; first_kw = {'folds': ABC_FOLDS, **first}
+    if not (d/'manifest.json').exists(): kfold_fit(first_kw.pop('df', ABC), fit_fn=fit_quiet(1), out_dir=d, fold=0, **{**KW, **first_kw})
+    before, fit = (d/'manifest.json').read_text(), fit_quiet(1)
+    try: kfold_fit(then.pop('df', ABC), fit_fn=fit, out_dir=d, **{**KW, 'folds': ABC_FOLDS, **then})
+    finally: assert fit.calls == 0 and (d/'manifest.json').read_text() == before, 'trained, or the manifest was rewritten'
+
+def merge_other_delims():
+    "Single-fold jobs of one data set, folds and seed, but one read single-label and one multi-label: not one run."
+    for k, delim in ((0, None), (1, ',')): kfold_fit(ABC, fit_fn=fit_quiet(1), out_dir=W/f't1job{k}', fold=k, folds=ABC_FOLDS, label_delim=delim, **KW)
+    return merge_kfold([W/'t1job0', W/'t1job1'], W/'t1merged')
+
+def old_manifest_resume():
+    "A run recorded before the label type was part of the manifest resumes (what it records is compared) and answers in the labels' type."
+    d = W/'t1old'; shutil.copytree(int_run().out_dir, d)
+    m = read_manifest(d); del m['label_type'], m['functions']; (d/'manifest.json').write_text(__import__('json').dumps(m))
+    fit = fit_quiet(1); r = kfold_fit(df.assign(label=df.label.astype(int)), fit_fn=fit, out_dir=d, **KW)
+    return fit, r, read_manifest(d)
+
+# --- TRIAL3 T2: a run on int (bool, ...) labels answers in the labels' type, as scikit-learn's classes_ and fastai's vocab do
+DI = df.assign(label=df.label.astype(int))
+
+def int_answers():
+    r = int_run(); ep = ensemble_predict(r, DI.path.tolist())
+    return r, ep, KFoldResult.load(r.out_dir)
+
+def int_answers_ok(o):
+    r, ep, loaded = o
+    for oof in (r.oof, loaded.oof):
+        assert oof.label.dtype.kind == 'i' and (oof.label == DI.label).all(), oof.label.head()
+    assert [type(c) for c in r.classes] == [np.int64] * 10 and r.classes == list(range(10)) and r.vocab == [str(i) for i in range(10)]
+    acc = (np.array(r.vocab)[ep[r.vocab].to_numpy().argmax(1)] == DI.label.astype(str)).to_numpy().mean()
+    assert ep.prediction.dtype.kind == 'i' and acc > 0 and (ep.prediction == DI.label).mean() == acc, (ep.prediction.dtype, acc)
+    assert (r.oof.label.to_numpy() == r.targets).all()            # targets index the classes: here class k is k
+
+def bool_answers():
+    d = df.assign(label=df.label.astype(int) % 2 == 0)
+    r = kf(d); return d, r, ensemble_predict(r, d.path[:6].tolist())
+
+def bool_answers_ok(o):
+    d, r, ep = o
+    assert r.oof.label.dtype == bool and (r.oof.label == d.label).all() and ep.prediction.dtype == bool, (r.oof.label.dtype, ep.prediction.dtype)
+    assert r.classes == [False, True] and r.vocab == ['False', 'True']
+
+# --- TRIAL3 T12: a resume with another fit_fn (a partial's arguments, a function's code) is refused before training
+def fit_v1(learn):
+    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(1, 3e-3)
+
+def fit_v2(learn):   # fit_v1 edited between two runs (same name, other code)
+    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(2, 3e-3)
+fit_v2.__qualname__ = fit_v1.__qualname__
+
+def refit_resume(name, first, then):
+    "Fold 0 trained with `first`, then a resume with `then`; the refusal comes before any training."
+    d, calls = W/name, []
+    kfold_fit(df, fit_fn=first, out_dir=d, fold=0, **KW)
+    spy = functools.wraps(then)(lambda learn: calls.append(1) or then(learn)) if not isinstance(then, functools.partial) else then
+    try: return kfold_fit(df, fit_fn=spy, out_dir=d, **KW), calls
+    except ValueError: assert not calls and len(list(d.glob('fold*/done.json'))) == 1, 'trained'; raise
+
+# --- TRIAL3 T6: a dls_fn whose validation set is not fold k is refused before the fold trains
+def shuffled_split(d, k):
+    "image_dls on a shuffled fold column: DataLoaders built from the run's rows, but not split by its folds (as a RandomSplitter)."
+    return image_dls(d.assign(fold=np.random.default_rng(1).permutation(d['fold'].to_numpy())), k, size=8, bs=8)
+
+def wrong_split():
+    fit = fit_quiet(1)
+    try: kfold_fit(df, fit_fn=fit, dls_fn=shuffled_split, out_dir=W/'t6', **KW)
+    finally: assert fit.calls == 0 and not list((W/'t6').glob('fold*/done.json')), 'a fold trained on the wrong split'
+
+# --- TRIAL3 T10: the calibrated OOF scores are held out (each fold's rows calibrated by a temperature fitted on the other folds),
+# and calibration is applied only when it lowers that held-out log-loss
+def held_out_calibration(r):
+    cal = __import__('json').loads((r.out_dir/'calibration.json').read_text()); o = r.scores.loc['oof']
+    p, t, f = r.oof_probs, r.targets, r.folds
+    from fastaug.kfold import fit_temperature, apply_temperature
+    held = np.empty_like(p)
+    for i in range(2): held[f == i] = apply_temperature(p[f == i], fit_temperature(p[f != i], t[f != i]))
+    assert cal['held_out']['log_loss'] == pytest.approx(score_probs(held, t)['log_loss'], rel=1e-6)
+    assert cal['applied'] == (cal['held_out']['log_loss'] < o['log_loss'])
+    want = cal['held_out'] if cal['applied'] else {'log_loss': o['log_loss'], 'ece': o['ece']}
+    assert (o['log_loss_calibrated'], o['ece_calibrated']) == pytest.approx((want['log_loss'], want['ece'])), (dict(o), cal)
+    if not cal['applied']: assert set(np.ravel(r.temperatures)) == {1.0} and np.allclose(r.calibrated_probs, p, atol=1e-6)
+    loaded = KFoldResult.load(r.out_dir).scores.loc['oof']
+    assert (loaded['log_loss_calibrated'], loaded['ece_calibrated']) == pytest.approx((o['log_loss_calibrated'], o['ece_calibrated']))
+
+def miscalibrated_folds():
+    "Fold 0's model over-confident, fold 1's under-confident: each fold's temperature is wrong for the other, so held out it does not help."
+    import hashlib, json
+    from scipy.special import softmax
+    from fastaug.kfold import finish_run
+    d, t, rng = _copy_base('t10guard'), base().targets, np.random.default_rng(0)
+    for k, (right, scale) in enumerate([(0.6, 3.0), (0.95, 0.3)]):
+        fn = d/f'fold{k}'/'oof.npz'
+        with np.load(fn) as z: rows, c = z['rows'], z['probs'].shape[1]
+        pred = np.where(rng.random(len(rows)) < right, t[rows], (t[rows] + rng.integers(1, c, len(rows))) % c)
+        z = rng.normal(size=(len(rows), c)); z[np.arange(len(rows)), pred] += 3
+        with open(fn, 'wb') as f: np.savez(f, rows=rows, probs=softmax(z * scale, 1).astype(np.float32))
+        done = json.loads((d/f'fold{k}'/'done.json').read_text())
+        done['files'][f'fold{k}/oof.npz'] = {'size': fn.stat().st_size, 'sha256': hashlib.sha256(fn.read_bytes()).hexdigest()}
+        (d/f'fold{k}'/'done.json').write_text(json.dumps(done))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always'); r = finish_run(d)
+    return r, [str(o.message) for o in w]
+
+def not_applied_ok(o):
+    r, msgs = o; held_out_calibration(r)
+    cal = __import__('json').loads((r.out_dir/'calibration.json').read_text())
+    assert not cal['applied'] and cal['held_out']['log_loss'] >= cal['before']['log_loss'], cal
+    assert any('temperature scaling would raise the log-loss of held-out OOF rows' in m and 'not applied (T=1)' in m for m in msgs), msgs
+
 CASES = [
     # --- SILENT-WRONG in the sweep
     ('kfold_fit folds non-integer 0.5/1.7', lambda: kf(df, folds=np.where(np.arange(N) % 2, 1.7, 0.5)), ValueError,
@@ -416,6 +534,38 @@ CASES = [
     ('K12 bs equal to the training rows trains', lambda: kf(df, dls_kwargs={'size': 8, 'bs': 20}), None, lambda r: len(r.oof) == N),
     ('K12 a dls_fn without a training batch', lambda: kf(df, dls_fn=lambda d, k: image_dls(d, k, size=8, bs=32)), ValueError,
      r"^fold 0 has 20 training rows, fewer than the batch size bs=32: fastai drops the last partial batch, so the fold would train on nothing; lower bs$"),
+    # --- TRIAL3 T1: resuming with another label_delim / single-label mode / label type is refused, before training, with the difference
+    ("T1 resume of a single-label run with label_delim=','", lambda: relabelled_resume('t1a', {}, {'label_delim': ','}), ValueError,
+     r"t1a holds a k-fold run with other arguments \(label_delim: None -> ','; classes: \['a,b', 'a,c', 'b,c'\] -> \['a', 'b', 'c'\]\); use another out_dir, "
+     r"or start over with resume=False \(--no-resume on the command line\)$"),
+    ("T1 resume of a ','-delimited run single-label", lambda: relabelled_resume('t1b', {'label_delim': ','}, {}), ValueError,
+     r"\(label_delim: ',' -> None; classes: \['a', 'b', 'c'\] -> \['a,b', 'a,c', 'b,c'\]\)"),
+    ("T1 resume with another delimiter, same classes", lambda: relabelled_resume('t1c', {'label_delim': ','}, {'label_delim': ';', 'df': ABC.assign(label=ABC.label.str.replace(',', ';'))}),
+     ValueError, r"\(data changed; label_delim: ',' -> ';'\)"),
+    ('T1 resume of an int-label run with str labels', lambda: relabelled_resume('t1d', {'df': DI}, {'df': df}), ValueError, r"\(label type: int64 -> str\)"),
+    ('T1 merge of jobs read single- and multi-label', merge_other_delims, ValueError,
+     r"t1job1 and .*t1job0 are different runs \(label_delim, multi, vocab differ\)$"),
+    ('T1 a run recorded without a label type resumes, compared on what it records', old_manifest_resume, None,
+     lambda o: (o[0].calls == 0 and o[2]['label_type'] == 'int64' and o[1].oof.label.dtype.kind == 'i') or pytest.fail(str(o[2]))),
+    # --- TRIAL3 T2: int / bool labels in, the same type out (oof, ensemble_predict; pseudo_label above)
+    ('T2 int labels: oof.label, classes and predictions are ints; prediction == label is the accuracy', int_answers, None, int_answers_ok),
+    ('T2 bool labels: bools out', bool_answers, None, bool_answers_ok),
+    # --- TRIAL3 T5/T6
+    ("T5 ensemble_predict of a DataFrame: its item column", lambda: ensemble_predict(base(), df.iloc[:3]), None,
+     lambda p: (p.item.tolist() == df.path[:3].tolist()) or pytest.fail(str(p.item.tolist()))),
+    ("T5 ensemble_predict of a DataFrame without the item column", lambda: ensemble_predict(base(), df[['label']].rename(columns={'label': 'file'})), ValueError,
+     r"^items is a DataFrame without the run's item column 'path' \(columns: \['file'\]\): pass its column of images, e\.g\. df\['file'\]$"),
+    ('T6 a dls_fn not split by the folds: refused before training', wrong_split, ValueError,
+     r"^dls_fn's validation set for fold 0 has 20 items, \d+ of them in fold 0, which has 20, and its training set \d+ items of fold 0: "
+     r"build the DataLoaders from the DataFrame given to dls_fn, with FoldSplitter\(fold\)$"),
+    ('T12 resume with partial(default_fit) of other epochs', lambda: refit_resume('t12a', functools.partial(default_fit, epochs=1), functools.partial(default_fit, epochs=2, lr=1e-2)),
+     ValueError, r"\(fit_fn: 'fastaug\.data\.default_fit\(epochs=1\)' -> 'fastaug\.data\.default_fit\(epochs=2, lr=0\.01\)'\); use another out_dir"),
+    ('T12 resume with a fit function edited (same name)', lambda: refit_resume('t12b', fit_v1, fit_v2), ValueError,
+     r"\(fit_fn: '.*fit_v1 \(code [0-9a-f]{16}\)' -> '.*fit_v1 \(code [0-9a-f]{16}\)'\)"),
+    ('T12 resume with the same function resumes (fold 1 only)', lambda: refit_resume('t12c', fit_v1, fit_v1), None, lambda o: (o[1] == [1] and len(o[0].oof) == N) or pytest.fail(str(o[1]))),
+    ('T10 calibration scored on held-out OOF rows, applied only when it helps (a run)', base, None, held_out_calibration),
+    ('T10 the same on an integer-label run', int_run, None, held_out_calibration),
+    ('T10 calibration that would not help held out is not applied (T=1), with a warning', miscalibrated_folds, None, not_applied_ok),
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])

@@ -8,14 +8,15 @@ from pathlib import Path
 import numpy as np, pandas as pd, pytest, torch, torch.nn as nn
 from fastaug.test_utils import check_case
 from fastai.learner import Learner
-from fastai.losses import CrossEntropyLossFlat
+from fastai.losses import CrossEntropyLossFlat, BCEWithLogitsLossFlat
 from fastai.callback.core import Callback
 from fastai.data.core import DataLoaders, TfmdDL
-from fastai.data.block import DataBlock, CategoryBlock
+from fastai.data.block import DataBlock, CategoryBlock, MultiCategoryBlock
 from fastai.data.transforms import ColReader, RandomSplitter, parent_label, get_image_files
 from fastai.vision.data import ImageBlock
 from fastai.vision.core import PILImageBW
 import fastai.callback.mixup as famix
+from fastaug.core import labels_like
 from fastaug.labels import indexed_dl, item_keys, soft_targets, SoftLabel, ProgressiveLabelCorrection
 from fastaug.mix import MixUp, CutMix, CutMixUp, RICAP, SamplePairing
 from fastaug.folds import FoldSplitter, add_folds
@@ -160,6 +161,55 @@ def _exported(tmp_path_factory=None):
     assert sizes[1] - sizes[0] < 4000, sizes
     back.dls = dls; back.fit(1, 0)
 
+# ------------------------------------------------------------------ fixtures of the third user trial's cases (TRIAL3)
+def _plc_fit_df(df, yblock, get_y, loss, n_out):
+    "PLC (δ 0.9 at once, so that many labels change) in one short fit on `df` (path, fold), then the callback."
+    db = DataBlock((ImageBlock(cls=PILImageBW), yblock), get_x=ColReader('path'), get_y=get_y, splitter=FoldSplitter(0))
+    plc = ProgressiveLabelCorrection(warmup=0, window=1, delta=0.9)
+    Learner(db.dataloaders(df, bs=8, num_workers=0), nn.Sequential(nn.Flatten(), nn.Linear(64, n_out)), loss_func=loss, cbs=plc).fit(1, 1e-3)
+    return plc
+
+def _plc_spaces():
+    "Multi-label digits whose class names hold spaces ('digit 6,even number'), relabelled with the DataBlock's delimiter ','."
+    df = add_folds(DIG, 2, seed=0)
+    df['tags'] = 'digit ' + df.label + ',' + np.where(df.label.astype(int) % 2 == 1, 'odd number', 'even number')
+    plc = _plc_fit_df(df, MultiCategoryBlock, ColReader('tags', label_delim=','), BCEWithLogitsLossFlat(), 12)
+    return plc, df, plc.relabel(df, label_col='tags', label_delim=',')
+
+def _spaces_right(r):
+    "Every relabelled row holds vocab names joined by ',' (no name split on its spaces), exactly the names PLC chose."
+    plc, df, out = r
+    c = plc.corrections; c = c[c.changed]
+    assert len(c) > 5
+    assert all(set(t.split(',')) <= set(plc.vocab) for t in out.tags if t)
+    ch = out.tags != df.tags
+    assert dict(zip(out.path[ch], out.tags[ch])) == {k: ','.join(v) for k, v in zip(c.item, c.current)}
+
+def _plc_ints(df=None):
+    "Single-label digits with int labels (pandas' type for digits read from CSV), relabelled by PLC."
+    df = add_folds(DIG, 2, seed=0).assign(label=lambda d: d.label.astype(int)) if df is None else df
+    plc = _plc_fit_df(df, CategoryBlock, ColReader('label'), CrossEntropyLossFlat(), df.label.nunique())
+    return plc, df, plc.relabel(df)
+
+def _ints_right(r):
+    plc, df, out = r
+    c = plc.corrections; c = c[c.changed]
+    assert len(c) > 5 and out.label.dtype == df.label.dtype and all(type(v) is int for v in out.label.tolist())
+    assert dict(zip(out.path[out.label != df.label], out.label[out.label != df.label])) == dict(zip(c.item, c.current.astype(int)))
+
+def _plc_names_into_ints():
+    "Labels that do not fit the column (names into an int column): the whole column becomes str, with a warning naming it."
+    plc, df, _ = _plc_ints()
+    plc.vocab = [f'digit {v}' for v in plc.vocab]
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always'); out = plc.relabel(df)
+    return out, [str(o.message) for o in w]
+
+def _names_as_str(r):
+    out, msgs = r
+    assert all(type(v) is str for v in out.label.tolist()) and out.label.str.startswith('digit ').any()
+    assert any("type of column 'label': the whole column is written as str" in m for m in msgs), msgs
+
 CASES = [
     # --- SILENT-WRONG in the sweep
     ('soft_targets probs rows sum to 2', lambda: soft_targets(lab, pr * 2), ValueError, r'probs (rows must sum to 1|has values outside \[0, 1\])'),
@@ -235,6 +285,20 @@ CASES = [
     ('TRIAL1 F19 SoftLabel, relative items, absolute keys', lambda: _soft_fit(pd.DataFrame(P, index=DIG.path, columns=VOCAB),
      _ddls(DIG.assign(path=DIG.path.map(lambda p: __import__('os').path.relpath(p))))), None, _aligned),
     ('TRIAL1 F9 export with SoftLabel', _exported, ValueError, r"SoftLabel has no out-of-fold probabilities \(`learn\.export\(\)` leaves them out\): set `learn\.soft_label\.oof_probs"),
+    # --- TRIAL3 (a third user trial)
+    ("TRIAL3 T7 PLC relabel, multi-label names with spaces, label_delim=','", _plc_spaces, None, _spaces_right),
+    ("TRIAL3 T7 PLC relabel, multi-label names with spaces, label_delim not given", lambda: (lambda r: r[0].relabel(r[1], label_col='tags'))(_plc_spaces()),
+     ValueError, r"class name 'digit \d' contains label_delim=' ': pass the delimiter the labels are split on, e.g. label_delim=','"),
+    ('TRIAL3 T8 PLC relabel, int labels stay int', _plc_ints, None, _ints_right),
+    ('TRIAL3 T8 PLC relabel, names into an int column: str with a warning', _plc_names_into_ints, None, _names_as_str),
+    ('TRIAL3 T8 labels_like: categorical column gains the new classes', lambda: labels_like(pd.Series(['a', 'b'], dtype='category'), ['c']), None,
+     lambda r: list(r[0].cat.categories) == ['a', 'b', 'c'] and r[1] == ['c']),
+    ('TRIAL3 T8 labels_like: a column of lists takes lists', lambda: labels_like(pd.Series([['a b'], ['c']]), [('a b', 'c')]), None, lambda r: r[1] == [['a b', 'c']]),
+    ('TRIAL3 minor: labels_like, bool labels stay bool', lambda: labels_like(pd.Series([True, False]), ['False', 'True']), None,
+     lambda r: r[0].dtype == bool and r[1] == [False, True] and all(type(v) is bool for v in r[1])),
+    ('TRIAL3 minor: PLC relabel, bool labels stay bool', lambda: _plc_ints(add_folds(DIG, 2, seed=0).assign(label=lambda d: d.label.astype(int) % 2 == 0)), None,
+     lambda r: r[2].label.dtype == bool and (r[2].label != r[1].label).any()),
+    ('TRIAL3 T8 labels_like: float labels stay float', lambda: labels_like(pd.Series([1.0, 2.0]), ['3.0']), None, lambda r: r[1] == [3.0] and type(r[1][0]) is float),
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])

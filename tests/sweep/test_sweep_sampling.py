@@ -24,6 +24,13 @@ def _is_valid_ok(o):
     assert (o[o.is_valid].drop(columns='copy').reset_index(drop=True) == df[df.fold == 0].assign(is_valid=True).reset_index(drop=True)).all().all()
     assert o[~o.is_valid].label.value_counts().nunique() == 1
 
+SUB = df.set_axis(1000 + 7 * np.arange(len(df)))   # index labels that are not 0..n-1, as a filtered or sampled frame has
+
+def _index_kept(o):
+    "`df`'s index labels are kept, a repeat carrying its original's (as `sample(replace=True)`): joining back by index finds each row's own item."
+    assert o.index[:len(SUB)].equals(SUB.index) and o.index.isin(SUB.index).all() and (o['copy'] > 0).any()
+    assert (SUB.loc[o.index, 'path'].to_numpy() == o.path.to_numpy()).all()
+
 CASES = [
     # --- SILENT-WRONG in the sweep
     ('oversample fold=True', lambda: oversample(df, True, seed=0), ValueError, r"fold=True is a bool, but column 'fold' holds fold ids such as \[0, 1, 2\]"),
@@ -52,6 +59,10 @@ CASES = [
      r"column 'fold' has a missing fold id at row position\(s\) \[4\]"),
     ("check_leakage by='pixels'", lambda: check_leakage(df, 0, by='pixels'), ValueError, r"by must be one of \['path', 'content', 'similar'\], got 'pixels'"),
     ('item_weights label NaN', lambda: item_weights(['a', nan, 'b']), ValueError, r'missing \(NaN/None\) label at row position\(s\) \[1\]'),
+    # --- TRIAL3 (a third user trial)
+    ('TRIAL3 T9 oversample keeps the index', lambda: oversample(SUB, 0, seed=0), None, _index_kept),
+    ('TRIAL3 T9 oversample multi-label keeps the index', lambda: oversample(dml.set_axis(SUB.index), 0, seed=0), None,
+     lambda o: bool((dml.set_axis(SUB.index).loc[o.index, 'path'].to_numpy() == o.path.to_numpy()).all() and o.index.isin(SUB.index).all())),
 ]
 
 @pytest.mark.parametrize('case', CASES, ids=[c[0] for c in CASES])
