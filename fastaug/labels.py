@@ -493,6 +493,10 @@ def plot(self:ProgressiveLabelCorrection, figsize=(8, 3)):
     return fig
 
 # %% ../nbs/06_labels.ipynb #c1a0001c
+def _has_empty(col:pd.Series)->bool:
+    "Whether a multi-label column holds an item with no label (an empty string or list)."
+    return any((isinstance(v, str) and not v.strip()) or (is_listlike(v) and not len(v)) for v in col)
+
 @patch
 def relabel(self:ProgressiveLabelCorrection, df:pd.DataFrame, # The items, e.g. the DataFrame the DataLoaders came from
             label_col='label', # Column of labels to replace
@@ -517,6 +521,10 @@ def relabel(self:ProgressiveLabelCorrection, df:pd.DataFrame, # The items, e.g. 
                          f"({'column ' + repr(k) if k is not None else 'its index'}) are e.g. {list(dkeys[:3])}." + _key_hint(df, lambda v: (_find(v, miss) >= 0).all(), len(miss)))
     rows = np.flatnonzero(slot >= 0); rows = rows[changed[slot[rows]]]
     cur = self._decode(self.cur); new = [cur[i] for i in slot[rows]]
+    if self.multi and (bare := [i for i, r in enumerate(new) if not len(r)]) and not _has_empty(df[label_col]):   # no item of df is label-less
+        warnings.warn(f"PLC switched off every label of {len(bare)} item(s) (e.g. {dkeys[rows[bare[0]]]!r}): relabel keeps their labels, as no row "
+                      "of df has an empty label set (they are listed in `corrections`)", UserWarning, stacklevel=2)
+        keep = np.ones(len(rows), bool); keep[bare] = False; rows, new = rows[keep], [r for r, k in zip(new, keep) if k]
     if self.multi and (bad := next((n for r in new for n in r if label_delim in str(n)), None)) is not None:
         raise ValueError(f"class name {bad!r} contains label_delim={label_delim!r}: pass the delimiter the labels are split on, e.g. label_delim=','")
     col, new = labels_like(df[label_col], new, label_col, label_delim)   # int labels stay int; names joined once, never re-split

@@ -185,6 +185,16 @@ def _spaces_right(r):
     ch = out.tags != df.tags
     assert dict(zip(out.path[ch], out.tags[ch])) == {k: ','.join(v) for k, v in zip(c.item, c.current)}
 
+def _plc_all_off(empty_row=False):
+    "PLC switched every label of one changed item off: relabel keeps that item's labels (with a warning) unless df has label-less rows."
+    plc, df, _ = _plc_spaces()
+    i = int(torch.nonzero(plc.changed_at >= 0)[0, 0]); plc.cur[i] = 0
+    if empty_row: df = df.copy(); df.loc[df.index[-1], 'tags'] = ''
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always'); out = plc.relabel(df, label_col='tags', label_delim=',')
+    row = df.path == str(plc.keys[i])
+    return out.tags[row].iloc[0], df.tags[row].iloc[0], [str(x.message) for x in w if 'switched off every label' in str(x.message)]
+
 def _plc_ints(df=None):
     "Single-label digits with int labels (pandas' type for digits read from CSV), relabelled by PLC."
     df = add_folds(DIG, 2, seed=0).assign(label=lambda d: d.label.astype(int)) if df is None else df
@@ -289,6 +299,9 @@ CASES = [
     ("TRIAL3 T7 PLC relabel, multi-label names with spaces, label_delim=','", _plc_spaces, None, _spaces_right),
     ("TRIAL3 T7 PLC relabel, multi-label names with spaces, label_delim not given", lambda: (lambda r: r[0].relabel(r[1], label_col='tags'))(_plc_spaces()),
      ValueError, r"class name 'digit \d' contains label_delim=' ': pass the delimiter the labels are split on, e.g. label_delim=','"),
+    ('TRIAL3 PLC relabel never empties a row of a table without label-less rows', _plc_all_off, None,
+     lambda r: r[0] == r[1] and r[0] != '' and len(r[2]) == 1),
+    ('TRIAL3 PLC relabel writes an empty set where the table has label-less rows', lambda: _plc_all_off(True), None, lambda r: r[0] == '' and not r[2]),
     ('TRIAL3 T8 PLC relabel, int labels stay int', _plc_ints, None, _ints_right),
     ('TRIAL3 T8 PLC relabel, names into an int column: str with a warning', _plc_names_into_ints, None, _names_as_str),
     ('TRIAL3 T8 labels_like: categorical column gains the new classes', lambda: labels_like(pd.Series(['a', 'b'], dtype='category'), ['c']), None,
